@@ -1,0 +1,122 @@
+"""advisor: which LLM should we call, given what we can pay and the quality we need?
+
+The public API. Names are imported on first use, so ``import advisor`` stays cheap for the CLI
+and for services that only need part of it (numpy loads with the engine, plotly with a chart).
+
+>>> import advisor, datetime as dt
+>>> july = advisor.load_catalog().as_of(dt.date(2024, 7, 24))
+>>> advisor.recommend(july, target="gpt-4o").choice.id
+'gpt-4o-mini-2024-07-18'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS: dict[str, str] = {
+    "AdvisorError": "advisor.errors",
+    "Catalog": "advisor.catalog",
+    "CatalogError": "advisor.errors",
+    "Comparison": "advisor.select",
+    "CostReport": "advisor.cost",
+    "Frontier": "advisor.select",
+    "Leaderboard": "advisor.select",
+    "ModelCost": "advisor.cost",
+    "NoCandidateError": "advisor.errors",
+    "Ratings": "advisor.ratings",
+    "Recommendation": "advisor.select",
+    "Route": "advisor.router",
+    "Router": "advisor.router",
+    "UnknownMetricError": "advisor.errors",
+    "UnknownModelError": "advisor.errors",
+    "Workload": "advisor.cost",
+    "compare": "advisor.select",
+    "cost": "advisor.cost",
+    "fit_ratings": "advisor.ratings",
+    "frontier": "advisor.select",
+    "load_catalog": "advisor.catalog",
+    "models": "advisor.listing",
+    "pareto_front": "advisor.frontier",
+    "pareto_front_nd": "advisor.frontier",
+    "rank": "advisor.select",
+    "recommend": "advisor.select",
+    "tie_aware_ranks": "advisor.ratings",
+    "uncertain_pareto_front": "advisor.frontier",
+    "validate_catalog": "advisor.catalog",
+    "win_probability": "advisor.ratings",
+}
+
+__all__ = [
+    "AdvisorError",
+    "Catalog",
+    "CatalogError",
+    "Comparison",
+    "CostReport",
+    "Frontier",
+    "Leaderboard",
+    "ModelCost",
+    "NoCandidateError",
+    "Ratings",
+    "Recommendation",
+    "Route",
+    "Router",
+    "UnknownMetricError",
+    "UnknownModelError",
+    "Workload",
+    "compare",
+    "cost",
+    "fit_ratings",
+    "frontier",
+    "load_catalog",
+    "models",
+    "pareto_front",
+    "pareto_front_nd",
+    "rank",
+    "recommend",
+    "tie_aware_ranks",
+    "uncertain_pareto_front",
+    "validate_catalog",
+    "win_probability",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'advisor' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
+
+if TYPE_CHECKING:
+    from advisor.catalog import Catalog, load_catalog, validate_catalog
+    from advisor.cost import CostReport, ModelCost, Workload, cost
+    from advisor.errors import (
+        AdvisorError,
+        CatalogError,
+        NoCandidateError,
+        UnknownMetricError,
+        UnknownModelError,
+    )
+    from advisor.frontier import pareto_front, pareto_front_nd, uncertain_pareto_front
+    from advisor.listing import models
+    from advisor.ratings import Ratings, fit_ratings, tie_aware_ranks, win_probability
+    from advisor.router import Route, Router
+    from advisor.select import (
+        Comparison,
+        Frontier,
+        Leaderboard,
+        Recommendation,
+        compare,
+        frontier,
+        rank,
+        recommend,
+    )

@@ -1,0 +1,486 @@
+"""Reading battle files into per-pair outcome counts, and turning ratings into a catalog layer.
+
+Two shapes are read, each as JSON Lines or CSV (with a header row):
+
+- row-level battles: ``model_a``, ``model_b``, ``winner`` (one of ``model_a``, ``model_b``,
+  ``tie``, ``tie (bothbad)``); other columns are ignored unless named in ``drop_if``;
+- pair counts: ``model_a``, ``model_b``, ``wins_a``, ``wins_b``, ``ties`` and optionally
+  ``ties_bothbad`` (both kinds of tie count as ties), the form the Arena's public counts take.
+
+Files are streamed: row-level files are counted per distinct row in chunks, so memory depends
+on the number of distinct (model_a, model_b, winner) rows, not on the file's length. Text must
+be UTF-8. Every problem raises :class:`~advisor.errors.InputFileError` with a one-line
+``FILE:LINE: message``; when the fast pass finds something wrong, a plain line-by-line pass
+finds the first offending line.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
+from operator import itemgetter
+from pathlib import Path
+from typing import Any, NoReturn
+
+from advisor.errors import InputFileError, UnknownModelError
+from advisor.ratings import OUTCOMES, Anchor, BattleCounts, Ratings, TieMode, fit_ratings
+
+__all__ = ["catalog_layer", "rate", "read_battles"]
+
+BATTLE_COLUMNS = ("model_a", "model_b", "winner")
+COUNT_COLUMNS = ("model_a", "model_b", "wins_a", "wins_b", "ties")
+_OPTIONAL_COUNT_COLUMNS = ("ties_bothbad",)
+_OUTCOME_INDEX = {"model_a": 0, "model_b": 1, "tie": 2, "tie (bothbad)": 2}
+_TRUE = frozenset({"1", "true", "yes", "y", "t"})
+_FALSE = frozenset({"", "0", "false", "no", "n", "f"})
+_WHOLE = re.compile(r"\s*\d+\s*")
+_CHUNK_LINES = 16_384  # lines read at a time
+_CACHE_BYTES = 64 << 20  # memory for distinct JSON lines held before they are parsed and counted
+_JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
+
+
+class _Bad(Exception):
+    """A problem in one row; the reader adds file and line."""
+
+
+def read_battles(path: str | os.PathLike[str], *, drop_if: Sequence[str] = ()) -> BattleCounts:
+    """Read a battle file (JSONL or CSV, row-level battles or pair counts) into counts per pair.
+
+    Args:
+        path: the file; ``.jsonl``/``.ndjson``/``.json`` is JSON Lines, ``.csv`` is CSV, any other
+            name is sniffed (a first character ``{`` means JSON Lines).
+        drop_if: columns that mark a battle as invalid (e.g. ``identity_revealed``); a row whose
+            value is true (``true``/``1``/``yes``) is left out and counted in ``dropped``.
+
+    Raises:
+        InputFileError: ``FILE:LINE: ...`` for the first problem (bad UTF-8, missing column,
+            unknown winner, a model battling itself, a count that is not a whole number, ...).
+    """
+    p = Path(path)
+    name = str(path)
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise InputFileError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    if not head.strip():
+        raise InputFileError(f"{name}:1: empty file: no battles")
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    is_json = p.suffix.lower() in _JSON_SUFFIXES or (p.suffix.lower() != ".csv" and stripped[:1] == b"{")
+    reader = _read_jsonl if is_json else _read_csv
+    return reader(p, name, tuple(drop_if))
+
+
+def rate(
+    path: str | os.PathLike[str],
+    *,
+    drop_if: Sequence[str] = (),
+    scale: float = 400.0,
+    base: float = 10.0,
+    anchor: Anchor = 1000.0,
+    bootstrap: int = 100,
+    seed: int | None = 0,
+    ties: TieMode = "half",
+    regularization: float = 0.0,
+    resolve: Callable[[str], str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Ratings:
+    """Read a battle file and fit Bradley-Terry ratings.
+
+    :func:`read_battles`, then :func:`advisor.ratings.fit_ratings` (see there for the knobs).
+    ``resolve`` maps a battle's model name to a canonical id (e.g. ``Catalog.resolve``); names
+    it rejects with :class:`~advisor.errors.UnknownModelError` are kept as given, and names
+    that resolve to one id are merged.
+    """
+    counts = read_battles(path, drop_if=drop_if)
+    if counts.total == 0 and counts.dropped:
+        raise InputFileError(
+            f"{path}: all {counts.dropped} battles are marked invalid by {', '.join(map(repr, drop_if))}"
+        )
+    if resolve is not None:
+        mapping = {}
+        for model in counts.models:
+            try:
+                mapping[model] = resolve(model)
+            except UnknownModelError:
+                continue
+        counts = counts.rename(mapping)
+    return fit_ratings(
+        counts,
+        scale=scale,
+        base=base,
+        anchor=anchor,
+        bootstrap=bootstrap,
+        seed=seed,
+        ties=ties,
+        regularization=regularization,
+        progress=progress,
+    )
+
+
+def catalog_layer(
+    ratings: Ratings,
+    *,
+    benchmark: str,
+    as_of: dt.date,
+    source: str,
+    title: str,
+    category: str = "overall",
+    description: str = "",
+    retrieved: dt.date | None = None,
+) -> dict[str, Any]:
+    """A catalog file (``advisor.schema.CatalogFile`` as plain data) holding one dated score per model.
+
+    Scores are rounded to 0.1 point; the mapping is validated against the schema before it is
+    returned. Models are listed best first under the names the battles used.
+
+    Raises:
+        ValueError: the result does not validate (e.g. an empty benchmark name).
+    """
+    from pydantic import TypeAdapter, ValidationError
+
+    from advisor.schema import SCHEMA_VERSION, CatalogFile
+
+    def point(x: float) -> float | None:
+        return None if x != x else round(float(x), 1)  # NaN: no bootstrap, no interval
+
+    models = []
+    for k, model in enumerate(ratings.models):
+        score: dict[str, Any] = {
+            "benchmark": benchmark,
+            "category": category,
+            "value": point(ratings.scores[k]),
+            "ci_lower": point(ratings.ci_lower[k]),
+            "ci_upper": point(ratings.ci_upper[k]),
+            "votes": int(ratings.votes[k]),
+            "as_of": as_of.isoformat(),
+            "source": source,
+        }
+        models.append({"id": model, "scores": [{k2: v for k2, v in score.items() if v is not None}]})
+    layer: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "currency": "USD",
+        "sources": {source: {"title": title, "retrieved": (retrieved or as_of).isoformat()}},
+        "benchmarks": {
+            benchmark: {
+                "name": benchmark,
+                "scale": "Bradley-Terry rating, Elo scale",
+                "higher_is_better": True,
+                "elo_scale": ratings.scale,
+                "elo_base": ratings.base,
+                "description": description,
+            }
+        },
+        "models": models,
+    }
+    try:
+        TypeAdapter(CatalogFile).validate_python(layer)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        raise ValueError(f"the catalog layer does not validate: {where}: {first['msg']}") from None
+    return layer
+
+
+# --- JSON Lines ---------------------------------------------------------------------------------
+
+
+def _read_jsonl(path: Path, name: str, drop_if: tuple[str, ...]) -> BattleCounts:
+    battles: Counter[tuple[str, str, int]] = Counter()
+    pairs: dict[tuple[str, str], list[int]] = {}
+    dropped = 0
+    kind: str | None = None
+    seen_lines = 0
+    # Distinct raw lines are counted at C speed and parsed once each when the counter is flushed.
+    # Files of bare battles have few distinct lines (one flush at the end); files with per-battle
+    # ids flush every few hundred thousand lines. Either way memory stays under _CACHE_BYTES.
+    distinct: Counter[bytes] = Counter()
+    limit = 0
+
+    def flush() -> None:
+        nonlocal dropped, kind
+        for line, times in distinct.items():
+            try:
+                record = _json_record(line)
+                if record is None:
+                    continue
+                if kind is None:
+                    kind = "counts" if "winner" not in record and "wins_a" in record else "battles"
+                if kind == "counts":
+                    _add_counts(pairs, _counts(_json_fields(record, COUNT_COLUMNS), record, "field"), times)
+                    continue
+                a, b, outcome, invalid = _battle(_json_fields(record, BATTLE_COLUMNS), record, drop_if)
+            except _Bad:
+                _raise_first_jsonl_problem(path, name, drop_if, kind)
+            if invalid:
+                dropped += times
+            else:
+                battles[a, b, outcome] += times
+        distinct.clear()
+
+    with path.open("rb") as fh:
+        while True:
+            chunk = list(islice(fh, _CHUNK_LINES))
+            if not chunk:
+                break
+            seen_lines += len(chunk)
+            if not limit:  # distinct lines that fit in the budget, from the first chunk's line length
+                limit = max(_CHUNK_LINES, _CACHE_BYTES // (sum(map(len, chunk)) // len(chunk) + 120))
+            distinct.update(chunk)
+            del chunk
+            if len(distinct) > limit:
+                flush()
+    flush()
+    if kind is None:
+        raise InputFileError(f"{name}:{max(seen_lines, 1)}: empty file: no battles")
+    return _to_counts(battles, pairs, dropped)
+
+
+def _json_record(line: bytes) -> dict[str, Any] | None:
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _Bad(_utf8_message(line, exc)) from None
+    text = text.lstrip("\ufeff").strip()
+    if not text:
+        return None
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _Bad(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+    if not isinstance(record, dict):
+        raise _Bad(f"expected a JSON object per line, got {type(record).__name__}")
+    return record
+
+
+def _json_fields(record: dict[str, Any], columns: Sequence[str]) -> tuple[Any, ...]:
+    for column in columns:
+        if column not in record:
+            raise _Bad(f"missing field {column!r}")
+    return tuple(record[c] for c in columns)
+
+
+def _raise_first_jsonl_problem(path: Path, name: str, drop_if: tuple[str, ...], kind: str | None) -> NoReturn:
+    """The plain line-by-line pass: raise for the first bad line."""
+    with path.open("rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            try:
+                record = _json_record(line)
+                if record is None:
+                    continue
+                if kind is None:
+                    kind = "counts" if "winner" not in record and "wins_a" in record else "battles"
+                if kind == "battles":
+                    _battle(_json_fields(record, BATTLE_COLUMNS), record, drop_if)
+                else:
+                    _counts(_json_fields(record, COUNT_COLUMNS), record, "field")
+            except _Bad as exc:
+                raise InputFileError(f"{name}:{number}: {exc}") from None
+    raise InputFileError(f"{name}: unreadable battle file")  # the fast pass saw a problem this one did not
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+def _csv_rows(path: Path, name: str) -> Iterator[tuple[int, list[str]]]:
+    """``(line number, row)`` for non-blank rows; bad UTF-8 is an error naming its line."""
+    with path.open("rb") as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
+        reader = csv.reader(text)
+        try:
+            for row in reader:
+                if row:
+                    yield reader.line_num, row
+        except UnicodeDecodeError:
+            _raise_bad_utf8(path, name)
+        except csv.Error as exc:
+            raise InputFileError(f"{name}:{reader.line_num}: not valid CSV: {exc}") from None
+
+
+def _read_csv(path: Path, name: str, drop_if: tuple[str, ...]) -> BattleCounts:
+    rows = _csv_rows(path, name)
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        raise InputFileError(f"{name}:1: empty file: no battles") from None
+    header = [h.strip() for h in header]
+    missing_drop = [c for c in drop_if if c not in header]
+    if missing_drop:
+        raise InputFileError(f"{name}:1: no column {missing_drop[0]!r} to mark invalid battles by")
+    is_counts = "winner" not in header and "wins_a" in header
+    wanted = COUNT_COLUMNS if is_counts else BATTLE_COLUMNS
+    absent = [c for c in wanted if c not in header]
+    if absent:
+        raise InputFileError(f"{name}:1: missing column {absent[0]!r} (columns: {', '.join(header)})")
+    if is_counts:
+        return _read_csv_counts(rows, name, header)
+
+    getter = itemgetter(*(header.index(c) for c in (*BATTLE_COLUMNS, *drop_if)))
+    try:
+        distinct: Counter[tuple[str, ...]] = Counter(map(getter, (row for _, row in rows)))
+    except IndexError:
+        _raise_first_csv_problem(path, name, header, drop_if)
+    if not distinct:
+        raise InputFileError(f"{name}:2: no battles after the header line")
+    battles: Counter[tuple[str, str, int]] = Counter()
+    dropped = 0
+    columns = dict(zip(drop_if, range(3, 3 + len(drop_if)), strict=True))
+    for key, times in distinct.items():
+        try:
+            a, b, outcome, invalid = _battle(key[:3], {c: key[k] for c, k in columns.items()}, drop_if)
+        except _Bad:
+            _raise_first_csv_problem(path, name, header, drop_if)
+        if invalid:
+            dropped += times
+        else:
+            battles[a, b, outcome] += times
+    return _to_counts(battles, {}, dropped)
+
+
+def _raise_first_csv_problem(path: Path, name: str, header: list[str], drop_if: tuple[str, ...]) -> NoReturn:
+    index = {c: header.index(c) for c in (*BATTLE_COLUMNS, *drop_if)}
+    rows = _csv_rows(path, name)
+    next(rows)
+    for number, row in rows:
+        try:
+            if len(row) < len(header):
+                raise _Bad(f"expected {len(header)} columns, got {len(row)}")
+            _battle(tuple(row[index[c]] for c in BATTLE_COLUMNS), {c: row[index[c]] for c in drop_if}, drop_if)
+        except _Bad as exc:
+            raise InputFileError(f"{name}:{number}: {exc}") from None
+    raise InputFileError(f"{name}: unreadable battle file")
+
+
+def _read_csv_counts(rows: Iterable[tuple[int, list[str]]], name: str, header: list[str]) -> BattleCounts:
+    columns = [*COUNT_COLUMNS, *(c for c in _OPTIONAL_COUNT_COLUMNS if c in header)]
+    index = {c: header.index(c) for c in columns}
+    pairs: dict[tuple[str, str], list[int]] = {}
+    for number, row in rows:
+        try:
+            if len(row) < len(header):
+                raise _Bad(f"expected {len(header)} columns, got {len(row)}")
+            record = {c: row[index[c]] for c in columns}
+            _add_counts(pairs, _counts(tuple(record[c] for c in COUNT_COLUMNS), record, "column"), 1)
+        except _Bad as exc:
+            raise InputFileError(f"{name}:{number}: {exc}") from None
+    if not pairs:
+        raise InputFileError(f"{name}:2: no pair counts after the header line")
+    return _to_counts(Counter(), pairs, 0)
+
+
+# --- shared row checks --------------------------------------------------------------------------
+
+
+def _model(value: Any, column: str) -> str:
+    if not isinstance(value, str):
+        raise _Bad(f"{column} must be a model name, not {value!r}")
+    text = value.strip()
+    if not text:
+        raise _Bad(f"empty {column}")
+    return text
+
+
+def _battle(fields: Sequence[Any], extra: dict[str, Any], drop_if: tuple[str, ...]) -> tuple[str, str, int, bool]:
+    """``(model_a, model_b, outcome index, invalid)`` of one row-level battle."""
+    a = _model(fields[0], "model_a")
+    b = _model(fields[1], "model_b")
+    if a == b:
+        raise _Bad(f"model {a!r} battles itself")
+    winner = fields[2].strip() if isinstance(fields[2], str) else fields[2]
+    if not isinstance(winner, str) or winner not in _OUTCOME_INDEX:
+        raise _Bad(f"unknown winner {winner!r} (expected {', '.join(OUTCOMES[:-1])} or {OUTCOMES[-1]})")
+    invalid = any(_flag(extra.get(c), c) for c in drop_if)
+    return a, b, _OUTCOME_INDEX[winner], invalid
+
+
+def _flag(value: Any, column: str) -> bool:
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    raise _Bad(f"{column} must be true or false, not {value!r}")
+
+
+def _counts(fields: Sequence[Any], record: dict[str, Any], what: str) -> tuple[str, str, int, int, int]:
+    a = _model(fields[0], "model_a")
+    b = _model(fields[1], "model_b")
+    if a == b:
+        raise _Bad(f"model {a!r} battles itself")
+    numbers = [_whole(fields[k], COUNT_COLUMNS[k], what) for k in (2, 3, 4)]
+    for column in _OPTIONAL_COUNT_COLUMNS:
+        if record.get(column) is not None:
+            numbers[2] += _whole(record[column], column, what)
+    return a, b, numbers[0], numbers[1], numbers[2]
+
+
+def _whole(value: Any, column: str, what: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str) and _WHOLE.fullmatch(value):
+        return int(value)
+    raise _Bad(f"{what} {column!r}: not a whole number >= 0: {value!r}")
+
+
+def _add_counts(pairs: dict[tuple[str, str], list[int]], row: tuple[str, str, int, int, int], times: int) -> None:
+    a, b, wa, wb, t = row
+    key, wins = ((a, b), (wa, wb)) if a < b else ((b, a), (wb, wa))
+    total = pairs.setdefault(key, [0, 0, 0])
+    total[0] += wins[0] * times
+    total[1] += wins[1] * times
+    total[2] += t * times
+
+
+def _to_counts(
+    battles: Counter[tuple[str, str, int]], pairs: dict[tuple[str, str], list[int]], dropped: int
+) -> BattleCounts:
+    model_a: list[str] = []
+    model_b: list[str] = []
+    cells: list[list[int]] = []
+    for (a, b, outcome), times in battles.items():
+        row = [0, 0, 0]
+        row[outcome] = times
+        model_a.append(a)
+        model_b.append(b)
+        cells.append(row)
+    for (a, b), row in pairs.items():
+        model_a.append(a)
+        model_b.append(b)
+        cells.append(row)
+    return BattleCounts.from_pairs(
+        model_a,
+        model_b,
+        [c[0] for c in cells],
+        [c[1] for c in cells],
+        [c[2] for c in cells],
+        dropped=dropped,
+    )
+
+
+# --- UTF-8 --------------------------------------------------------------------------------------
+
+
+def _utf8_message(line: bytes, exc: UnicodeDecodeError) -> str:
+    return f"not UTF-8 text (byte 0x{line[exc.start]:02x} at column {exc.start + 1}); save the file as UTF-8"
+
+
+def _raise_bad_utf8(path: Path, name: str) -> NoReturn:
+    with path.open("rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputFileError(f"{name}:{number}: {_utf8_message(line, exc)}") from None
+    raise InputFileError(f"{name}: not UTF-8 text")  # e.g. a multi-byte character cut by the end

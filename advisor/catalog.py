@@ -1,0 +1,462 @@
+"""The layered, time-aware catalog: what models exist, what they cost and how good they are.
+
+A catalog is built from one or more files, bundled first: later files (a team's own) override
+fields of the models they name, add models, prices and scores. ``Catalog.as_of(date)`` is the
+catalog as it stood that day, which is what every decision works on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import functools
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from advisor.catalog_io import LoadedFile, field_path, load_file
+from advisor.errors import CatalogError, Problem, UnknownMetricError, UnknownModelError
+from advisor.schema import Alias, Benchmark, Model, PricePeriod, Score, Source
+
+DEFAULT_METRIC = "arena-text"
+"""The Arena's overall text score: the default quality metric."""
+
+
+def bundled_catalog_path() -> Path:
+    """The catalog file shipped with advisor (in the wheel, or the source checkout's ``catalog/``)."""
+    here = Path(__file__).resolve().parent
+    installed = here / "catalog_data" / "catalog.yaml"
+    return installed if installed.exists() else here.parent / "catalog" / "catalog.yaml"
+
+
+def metric_key(benchmark: str, category: str = "overall") -> str:
+    """The metric name used on the command line: ``arena-text`` or ``arena-text/coding``."""
+    return benchmark if category == "overall" else f"{benchmark}/{category}"
+
+
+def parse_metric(metric: str) -> tuple[str, str]:
+    """``"arena-text/coding"`` -> ``("arena-text", "coding")``; no category means ``overall``.
+
+    >>> parse_metric("arena-text")
+    ('arena-text', 'overall')
+    """
+    benchmark, _, category = metric.partition("/")
+    return benchmark, category or "overall"
+
+
+def load_catalog(*paths: str | os.PathLike[str], bundled: bool = True) -> Catalog:
+    """Load the bundled catalog and then ``paths`` layered on top of it, in order.
+
+    A later file's entry for a known model (named by id or alias) overrides the fields it gives:
+    its price periods take precedence on the dates they cover, its scores are added beside the
+    others (replacing one of the same benchmark, category and date), its aliases are added. An
+    entry naming no known model must be complete (give ``provider``). Raises
+    :class:`~advisor.errors.CatalogError` listing every problem in every file.
+
+    >>> cat = load_catalog()
+    >>> cat.get("gpt-4o-mini-2024-07-18").provider
+    'OpenAI'
+    """
+    files: list[str | os.PathLike[str]] = [bundled_catalog_path()] if bundled else []
+    files.extend(paths)
+    if not files:
+        raise CatalogError([Problem("<none>", "no catalog files given (bundled=False and no paths)")])
+    loaded: list[LoadedFile] = []
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            loaded.append(load_file(path))
+        except CatalogError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise CatalogError(problems)
+    return merge_layers(loaded)
+
+
+def merge_layers(files: Sequence[LoadedFile]) -> Catalog:
+    """Layer validated files into one catalog (see :func:`load_catalog` for the rules)."""
+    models: dict[str, Model] = {}
+    names: dict[str, list[tuple[str, Alias | None]]] = {}
+    sources: dict[str, Source] = {}
+    benchmarks: dict[str, Benchmark] = {}
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    notices: list[str] = []
+
+    for lf in files:
+        cf = lf.data
+        label = lf.label
+        sources.update(cf.sources)
+        benchmarks.update(cf.benchmarks)
+        warnings.extend(lf.warnings)
+        if cf.notice:
+            notices.append(cf.notice)
+        file_problems: list[Problem] = []
+
+        def bad(i: int, model_id: str, msg: str, *path: str | int) -> None:
+            loc = ("models", i, *path)
+            field = field_path(path)
+            file_problems.append(Problem(label, msg, None, model_id, field, loc=loc))  # noqa: B023
+
+        for i, entry in enumerate(cf.models):
+            _check_references(entry, i, sources, benchmarks, bad)
+            target, ambiguity = _existing_target(entry, models, names)
+            if ambiguity:
+                bad(i, entry.id, ambiguity, "id")
+                continue
+            if target is None:
+                if entry.provider is None:
+                    close = difflib.get_close_matches(entry.id.casefold(), list(names), n=1, cutoff=0.75)
+                    hint = f"did you mean {names[close[0]][0][0]!r}?" if close else "is it misspelled?"
+                    bad(
+                        i,
+                        entry.id,
+                        f"names no model of the catalogs below this file, and a new model needs 'provider' ({hint})",
+                        "id",
+                    )
+                    continue
+                merged = dataclasses.replace(entry, prices=_sorted_prices(entry.prices))
+            else:
+                merged = _overlay(models[target], entry)
+            for j, alias in enumerate(entry.aliases):
+                clash = _alias_clash(alias, merged.id, names)
+                if clash:
+                    bad(i, entry.id, clash, "aliases", j)
+            _index(merged, names, models.get(merged.id))
+            models[merged.id] = merged
+        if file_problems:
+            problems.extend(_with_lines(lf.label, file_problems))
+    if problems:
+        raise CatalogError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
+    return Catalog(
+        models=tuple(models.values()),
+        benchmarks=benchmarks,
+        sources=sources,
+        files=tuple(lf.label for lf in files),
+        warnings=tuple(warnings),
+        notices=tuple(notices),
+    )
+
+
+def _with_lines(label: str, problems: list[Problem]) -> list[Problem]:
+    """Find the lines of cross-file problems (rare: re-reads the file's text only then)."""
+    from advisor.catalog_io import line_of
+
+    try:
+        text = Path(label).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return problems
+    return [dataclasses.replace(p, line=line_of(text, p.loc)) if p.loc is not None else p for p in problems]
+
+
+_Report = Callable[..., None]
+
+
+def _check_references(
+    entry: Model, i: int, sources: Mapping[str, Source], benchmarks: Mapping[str, Benchmark], report: _Report
+) -> None:
+    """Every source and benchmark a file uses must be defined in it or in a file below it."""
+    if entry.source is not None and entry.source not in sources:
+        report(i, entry.id, f"unknown source {entry.source!r} (define it under sources:)", "source")
+    for j, p in enumerate(entry.prices):
+        if p.source not in sources:
+            report(
+                i, entry.id, f"unknown source {p.source!r} (define it under sources:)", "prices", j, "source"
+            )
+    for j, s in enumerate(entry.scores):
+        if s.source not in sources:
+            report(
+                i, entry.id, f"unknown source {s.source!r} (define it under sources:)", "scores", j, "source"
+            )
+        if s.benchmark not in benchmarks:
+            report(
+                i,
+                entry.id,
+                f"unknown benchmark {s.benchmark!r} (define it under benchmarks:)",
+                "scores",
+                j,
+                "benchmark",
+            )
+
+
+def _existing_target(
+    entry: Model, models: Mapping[str, Model], names: Mapping[str, list[tuple[str, Alias | None]]]
+) -> tuple[str | None, str]:
+    """The id of the already-known model an entry overrides (None for a new model), or why not."""
+    if entry.id in models:
+        return entry.id, ""
+    ids = sorted({model_id for model_id, _ in names.get(entry.id.casefold(), [])})
+    if len(ids) > 1:
+        return None, f"{entry.id!r} names several models ({', '.join(ids)}); use the model's id"
+    return (ids[0] if ids else None), ""
+
+
+def _index(model: Model, names: dict[str, list[tuple[str, Alias | None]]], old: Model | None) -> None:
+    if old is not None:
+        for key in {old.id.casefold(), *(a.name.casefold() for a in old.aliases)}:
+            names[key] = [hit for hit in names.get(key, []) if hit[0] != old.id]
+    names.setdefault(model.id.casefold(), []).append((model.id, None))
+    for alias in model.aliases:
+        names.setdefault(alias.name.casefold(), []).append((model.id, alias))
+
+
+def _alias_clash(alias: Alias, model_id: str, names: Mapping[str, list[tuple[str, Alias | None]]]) -> str:
+    for other_id, other in names.get(alias.name.casefold(), []):
+        if other_id == model_id:
+            continue
+        if other is None:
+            return f"alias {alias.name!r} is the id of model {other_id!r}"
+        if _overlaps(alias.since, alias.until, other.since, other.until):
+            dated = alias.since or alias.until or other.since or other.until
+            when = " at overlapping dates" if dated else ""
+            return f"alias {alias.name!r} is already an alias of {other_id!r}{when}"
+    return ""
+
+
+def _overlaps(a0: dt.date | None, a1: dt.date | None, b0: dt.date | None, b1: dt.date | None) -> bool:
+    return (a0 or dt.date.min) < (b1 or dt.date.max) and (b0 or dt.date.min) < (a1 or dt.date.max)
+
+
+_OVERRIDABLE = tuple(
+    f for f in dataclasses.fields(Model) if f.name not in ("id", "aliases", "prices", "scores")
+)
+
+
+def _overlay(base: Model, entry: Model) -> Model:
+    changes: dict[str, Any] = {}
+    for f in _OVERRIDABLE:
+        value = getattr(entry, f.name)
+        if value != f.default:
+            changes[f.name] = value
+    aliases = base.aliases + tuple(a for a in entry.aliases if a not in base.aliases)
+    if entry.id != base.id and all(a.name != entry.id for a in aliases):
+        aliases += (Alias(entry.id),)
+    keys = {(s.benchmark, s.category, s.as_of) for s in entry.scores}
+    scores = tuple(s for s in base.scores if (s.benchmark, s.category, s.as_of) not in keys) + entry.scores
+    return dataclasses.replace(
+        base, **changes, aliases=aliases, prices=_overlay_prices(base.prices, entry.prices), scores=scores
+    )
+
+
+def _overlay_prices(base: tuple[PricePeriod, ...], top: tuple[PricePeriod, ...]) -> tuple[PricePeriod, ...]:
+    """Base periods clipped around the top layer's periods of the same host, then the top's periods."""
+    if not top:
+        return base
+    kept: list[PricePeriod] = []
+    for p in base:
+        pieces = [p]
+        for q in top:
+            if q.host != p.host:
+                continue
+            next_pieces = []
+            for piece in pieces:
+                if not _overlaps(piece.since, piece.until, q.since, q.until):
+                    next_pieces.append(piece)
+                    continue
+                if q.since is not None and (piece.since is None or piece.since < q.since):
+                    next_pieces.append(dataclasses.replace(piece, until=q.since))
+                if q.until is not None and (piece.until is None or q.until < piece.until):
+                    next_pieces.append(dataclasses.replace(piece, since=q.until))
+            pieces = next_pieces
+        kept.extend(pieces)
+    return _sorted_prices((*kept, *top))
+
+
+def _sorted_prices(prices: Iterable[PricePeriod]) -> tuple[PricePeriod, ...]:
+    return tuple(sorted(prices, key=lambda p: (p.host or "", p.since or dt.date.min)))
+
+
+def _in_force(p: PricePeriod, day: dt.date) -> bool:
+    return (p.since is None or p.since <= day) and (p.until is None or day < p.until)
+
+
+def _first_seen(m: Model) -> dt.date | None:
+    if m.released is not None:
+        return m.released
+    dates = [p.since for p in m.prices if p.since is not None] + [s.as_of for s in m.scores]
+    if any(p.since is None for p in m.prices):
+        return None
+    return min(dates) if dates else None
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Catalog:
+    """Models with their prices and scores; either the full history or a view at one date.
+
+    Iterate over it for the models. In a view (``date`` set, from :meth:`as_of`) each model keeps
+    only the price periods in force that day (one per host) and, per metric, the score of the
+    newest snapshot not after that day: models missing from that snapshot have no score for it,
+    because ratings of different snapshots are not on the same scale.
+    """
+
+    models: tuple[Model, ...]
+    benchmarks: Mapping[str, Benchmark]
+    sources: Mapping[str, Source]
+    files: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+    notices: tuple[str, ...] = ()
+    date: dt.date | None = None
+
+    def __iter__(self) -> Iterator[Model]:
+        return iter(self.models)
+
+    def __len__(self) -> int:
+        return len(self.models)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and bool(self._names.get(name.casefold()))
+
+    def as_of(self, day: dt.date) -> Catalog:
+        """The catalog as it stood on ``day``: released models, prices in force, newest snapshots."""
+        if not isinstance(day, dt.date):
+            raise TypeError(f"day must be a datetime.date, not {type(day).__name__}")
+        if isinstance(day, dt.datetime):
+            day = day.date()
+        newest: dict[tuple[str, str], dt.date] = {}
+        for m in self.models:
+            for s in m.scores:
+                key = (s.benchmark, s.category)
+                if s.as_of <= day and (key not in newest or s.as_of > newest[key]):
+                    newest[key] = s.as_of
+        models = []
+        for m in self.models:
+            first = _first_seen(m)
+            if first is not None and first > day:
+                continue
+            prices = tuple(p for p in m.prices if _in_force(p, day))
+            scores = tuple(s for s in m.scores if newest.get((s.benchmark, s.category)) == s.as_of)
+            models.append(dataclasses.replace(m, prices=prices, scores=scores))
+        return dataclasses.replace(self, models=tuple(models), date=day)
+
+    def view(self) -> Catalog:
+        """This catalog if it is already a dated view, else the view as of today."""
+        return self if self.date is not None else self.as_of(dt.date.today())
+
+    def get(self, name: str) -> Model:
+        """The model a name (id or alias, any case) denotes; moving aliases resolve at the view's date."""
+        hits = self._names.get(name.casefold(), [])
+        ids = {model_id for model_id, _ in hits}
+        if len(ids) > 1:
+            day = self.date or dt.date.today()
+            valid = {
+                model_id
+                for model_id, alias in hits
+                if alias is None or (alias.since or dt.date.min) <= day < (alias.until or dt.date.max)
+            }
+            ids = valid or ids
+        if len(ids) == 1:
+            return self._by_id[next(iter(ids))]
+        if len(ids) > 1:
+            raise UnknownModelError(name, suggestions=sorted(ids))
+        close = difflib.get_close_matches(name.casefold(), list(self._names), n=6, cutoff=0.6)
+        suggestions = dict.fromkeys(model_id for key in close for model_id, _ in self._names[key])
+        raise UnknownModelError(name, suggestions=list(suggestions)[:3])
+
+    def resolve(self, name: str) -> str:
+        """The canonical id of the model ``name`` denotes."""
+        return self.get(name).id
+
+    def metrics(self) -> tuple[str, ...]:
+        """Metric names with at least one score in this catalog (``benchmark`` or ``benchmark/category``)."""
+        found = {metric_key(s.benchmark, s.category) for m in self.models for s in m.scores}
+        return tuple(sorted(found))
+
+    def check_metric(self, metric: str) -> tuple[str, str]:
+        """Split ``metric`` and make sure the catalog knows it; raise UnknownMetricError if not."""
+        benchmark, category = parse_metric(metric)
+        known = set(self.metrics())
+        if benchmark not in self.benchmarks or metric_key(benchmark, category) not in known:
+            raise UnknownMetricError(metric, known)
+        return benchmark, category
+
+    def filter(
+        self,
+        *,
+        provider: str | Sequence[str] | None = None,
+        open_weights: bool | None = None,
+        min_context: int | None = None,
+        exclude: Iterable[str] = (),
+    ) -> Catalog:
+        """Models matching every criterion given; ``exclude`` takes ids or aliases."""
+        if min_context is not None and min_context < 0:
+            raise ValueError(f"min_context must be >= 0, got {min_context}")
+        providers = None
+        if provider is not None:
+            wanted = [provider] if isinstance(provider, str) else list(provider)
+            providers = {p.casefold() for p in wanted}
+        dropped = {self.resolve(name) for name in exclude}
+        kept = tuple(
+            m
+            for m in self.models
+            if m.id not in dropped
+            and (providers is None or (m.provider or "").casefold() in providers)
+            and (open_weights is None or bool(m.open_weights) == open_weights)
+            and (min_context is None or (m.context_window or 0) >= min_context)
+        )
+        return dataclasses.replace(self, models=kept)
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Model]:
+        return {m.id: m for m in self.models}
+
+    @functools.cached_property
+    def _names(self) -> dict[str, list[tuple[str, Alias | None]]]:
+        names: dict[str, list[tuple[str, Alias | None]]] = {}
+        for m in self.models:
+            names.setdefault(m.id.casefold(), []).append((m.id, None))
+            for a in m.aliases:
+                names.setdefault(a.name.casefold(), []).append((m.id, a))
+        return names
+
+
+def score_of(model: Model, benchmark: str, category: str = "overall") -> Score | None:
+    """The newest score of ``model`` on a metric (in a view: the one of the view's snapshot)."""
+    best: Score | None = None
+    for s in model.scores:
+        if s.benchmark == benchmark and s.category == category and (best is None or s.as_of > best.as_of):
+            best = s
+    return best
+
+
+@dataclasses.dataclass(frozen=True)
+class ValidationReport:
+    """What :func:`validate_catalog` found: every problem of every file, and the warnings."""
+
+    files: tuple[str, ...]
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    models: int
+
+    @property
+    def ok(self) -> bool:
+        """True when the files can be used (warnings allowed)."""
+        return not self.problems
+
+
+def validate_catalog(*paths: str | os.PathLike[str], bundled: bool = True) -> ValidationReport:
+    """Check catalog files: each on its own, then layered in order on top of the bundled catalog.
+
+    Never raises for bad files: the problems are in the report, one per line when printed.
+    """
+    files: list[str | os.PathLike[str]] = [bundled_catalog_path()] if bundled else []
+    files.extend(paths)
+    loaded: list[LoadedFile] = []
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            loaded.append(load_file(path))
+        except CatalogError as exc:
+            problems.extend(exc.problems)
+    count = 0
+    warnings: tuple[Problem, ...] = tuple(w for lf in loaded for w in lf.warnings)
+    if not problems:
+        try:
+            merged = merge_layers(loaded)
+            count = len(merged)
+        except CatalogError as exc:
+            problems.extend(exc.problems)
+    return ValidationReport(
+        files=tuple(os.fspath(f) for f in files), problems=tuple(problems), warnings=warnings, models=count
+    )

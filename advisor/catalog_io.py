@@ -1,0 +1,556 @@
+"""Reading catalog files: strict YAML, pydantic validation, errors that name file, line and field.
+
+Loading is paid on every CLI call and every service start, so a file that validated once is kept
+as a pickle in a cache folder together with the exact bytes it was made from; a hit (same bytes)
+needs neither YAML parsing nor pydantic. The cache is only an accelerator: any problem with it
+falls back to a full load.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import functools
+import itertools
+import os
+import pickle
+import sys
+import types
+import typing
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from advisor import schema
+from advisor.errors import CatalogError, Problem
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Larger files are refused before reading: the bundled catalog is well under 1 MiB."""
+MAX_EXPANDED_NODES = 2_000_000
+"""YAML aliases may not expand a document beyond this many nodes ("billion laughs")."""
+PER_TOKEN_SUSPECT_BELOW = 0.001
+"""A nonzero price under $0.001 per 1M tokens was almost surely entered per token."""
+
+_CACHE_FORMAT = 1
+
+
+@dataclasses.dataclass(frozen=True)
+class LoadedFile:
+    """A validated catalog file with its label (the path as given) and its warnings."""
+
+    label: str
+    data: schema.CatalogFile
+    warnings: tuple[Problem, ...] = ()
+
+
+def read_catalog_file(path: str | os.PathLike[str]) -> schema.CatalogFile:
+    """Read and validate one catalog file on its own; raise :class:`CatalogError` listing every problem."""
+    return load_file(path).data
+
+
+def load_file(path: str | os.PathLike[str], *, use_cache: bool = True) -> LoadedFile:
+    """Read one catalog file, from the cache when its bytes were validated before."""
+    label = os.fspath(path)
+    raw = _read_bytes(Path(path), label)
+    cache_file = _cache_path(label) if use_cache else None
+    if cache_file is not None:
+        cached = _cache_get(cache_file, raw)
+        if cached is not None:
+            return dataclasses.replace(cached, label=label)
+    loaded = parse_catalog_bytes(raw, label)
+    if cache_file is not None:
+        _cache_put(cache_file, raw, loaded)
+    return loaded
+
+
+def parse_catalog_bytes(raw: bytes, label: str) -> LoadedFile:
+    """Validate the bytes of a catalog file; ``label`` names it in messages."""
+    text = _decode(raw, label)
+    data = _parse_yaml(text, label)
+    if not isinstance(data, dict):
+        kind = type(data).__name__ if data is not None else "nothing"
+        raise CatalogError(
+            [Problem(label, f"the top level must be a mapping with schema_version and models, not {kind}", 1)]
+        )
+    _normalise_aliases(data)
+    catalog_file = _validate(data, text, label)
+    problems, warnings = _check_file(catalog_file, label)
+    if problems:
+        raise CatalogError(_locate(problems, text))
+    return LoadedFile(label, catalog_file, tuple(_locate(warnings, text)))
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+def _read_bytes(path: Path, label: str) -> bytes:
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise CatalogError([Problem(label, "is a folder, not a catalog file")])
+        if size > MAX_FILE_BYTES:
+            raise CatalogError(
+                [
+                    Problem(
+                        label,
+                        f"file is {size:,} bytes, far larger than any catalog "
+                        f"(limit {MAX_FILE_BYTES:,}); refusing to read it",
+                    )
+                ]
+            )
+        with path.open("rb") as fh:
+            # Read at most one byte past the limit, in case the file grew since stat().
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise CatalogError([Problem(label, "no such file")]) from None
+    except PermissionError:
+        raise CatalogError([Problem(label, "permission denied")]) from None
+    except OSError as exc:
+        raise CatalogError([Problem(label, f"cannot read: {exc.strerror or exc}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise CatalogError(
+            [Problem(label, f"file is larger than {MAX_FILE_BYTES:,} bytes; refusing to read it")]
+        )
+    return raw
+
+
+def _decode(raw: bytes, label: str) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CatalogError(
+            [Problem(label, f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded", line)]
+        ) from None
+    text = text.removeprefix("\ufeff")
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise CatalogError([Problem(label, "file is empty")])
+    return text
+
+
+def _yaml_loader_class() -> type[Any]:
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class StrictLoader(base):  # type: ignore[misc, valid-type]
+        """Safe loading that rejects duplicate keys (PyYAML silently keeps the last one)."""
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            if isinstance(node, yaml.MappingNode) and len(node.value) > 1:
+                seen: set[str] = set()
+                for key_node, _ in node.value:
+                    key = key_node.value
+                    if not isinstance(key, str) or key == "<<":
+                        continue
+                    if key in seen:
+                        self.duplicates.append((key, key_node.start_mark.line + 1))
+                    seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+    return StrictLoader
+
+
+def _construct_map(loader: Any, node: Any) -> Iterator[dict[Any, Any]]:
+    data: dict[Any, Any] = {}
+    yield data
+    data.update(loader.construct_mapping(node))
+
+
+@functools.cache
+def _loader_class() -> type[Any]:
+    return _yaml_loader_class()
+
+
+def _parse_yaml(text: str, label: str) -> Any:
+    import yaml
+
+    loader = _loader_class()(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise CatalogError([Problem(label, "file is empty")])
+        if "&" in text:  # aliases need anchors; without one there is nothing to expand
+            _check_expansion(node, label)
+        loader.duplicates = []
+        data = loader.construct_document(node)
+        if loader.duplicates:
+            raise CatalogError(
+                [
+                    Problem(
+                        label, f"duplicate key {key!r} (YAML would silently keep only the last one)", line
+                    )
+                    for key, line in loader.duplicates
+                ]
+            )
+        return data
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = " ".join(p for p in (exc.context, exc.problem) if p)
+        raise CatalogError([Problem(label, f"malformed YAML: {what}", line)]) from None
+    except yaml.YAMLError as exc:
+        raise CatalogError([Problem(label, f"malformed YAML: {exc}")]) from None
+    except RecursionError:
+        raise CatalogError([Problem(label, "malformed YAML: nested too deeply")]) from None
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(root: Any, label: str) -> None:
+    """Refuse documents whose aliases expand beyond MAX_EXPANDED_NODES, or refer to themselves."""
+    import yaml
+
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            children = [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else node.value
+            total = 1 + sum(sizes[id(c)] for c in children)
+            if total > MAX_EXPANDED_NODES:
+                raise CatalogError(
+                    [
+                        Problem(
+                            label,
+                            f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes "
+                            "(an alias bomb?); refusing to load it",
+                            node.start_mark.line + 1,
+                        )
+                    ]
+                )
+            sizes[key] = total
+            continue
+        if key in sizes:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            sizes[key] = 1
+            continue
+        if key in on_path:
+            raise CatalogError(
+                [
+                    Problem(
+                        label, "YAML alias refers to itself (recursive structure)", node.start_mark.line + 1
+                    )
+                ]
+            )
+        on_path.add(key)
+        stack.append((node, True))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((c, False) for pair in node.value for c in pair)
+        else:
+            stack.extend((c, False) for c in node.value)
+
+
+def _normalise_aliases(data: dict[str, Any]) -> None:
+    """Let ``aliases`` list plain strings: ``- gpt-4o`` means ``- {name: gpt-4o}``."""
+    models = data.get("models")
+    if not isinstance(models, list):
+        return
+    for entry in models:
+        if isinstance(entry, dict):
+            aliases = entry.get("aliases")
+            if isinstance(aliases, list):
+                entry["aliases"] = [{"name": a} if isinstance(a, str) else a for a in aliases]
+
+
+# --- validation -----------------------------------------------------------------------------------
+
+
+@functools.cache
+def _adapter() -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(schema.CatalogFile)
+
+
+def _validate(data: dict[str, Any], text: str, label: str) -> schema.CatalogFile:
+    from pydantic import ValidationError
+
+    try:
+        result: schema.CatalogFile = _adapter().validate_python(data)
+        return result
+    except ValidationError as exc:
+        problems = [_problem_from_error(err, data, label) for err in exc.errors(include_url=False)]
+        raise CatalogError(_locate(problems, text)) from None
+
+
+def _problem_from_error(err: Any, data: dict[str, Any], label: str) -> Problem:
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    model, field = _model_and_field(loc, data)
+    value = err.get("input")
+    if kind in ("unexpected_keyword_argument", "extra_forbidden"):
+        name = str(loc[-1])
+        known = _field_names_at(loc[:-1])
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(known)})"
+        message = f"unknown field {name!r}{hint}"
+    elif kind in ("missing", "missing_argument"):
+        message = "required field is missing"
+    elif kind in _BOUNDS:
+        op, key = _BOUNDS[kind]
+        message = f"must be {op} {err['ctx'][key]:g}, got {value!r}"
+    elif kind == "finite_number":
+        message = f"must be a finite number, got {value!r}"
+    elif kind == "literal_error" and loc == ("schema_version",):
+        message = f"schema_version {value!r} is not supported (this advisor reads {schema.SCHEMA_VERSION})"
+    else:
+        message = err["msg"][0].lower() + err["msg"][1:]
+        if not isinstance(value, (dict, list)):
+            message += f", got {value!r}"
+    return Problem(label, message, None, model, field, loc=loc)
+
+
+_BOUNDS = {
+    "greater_than_equal": (">=", "ge"),
+    "greater_than": (">", "gt"),
+    "less_than_equal": ("<=", "le"),
+    "less_than": ("<", "lt"),
+}
+
+
+def _model_and_field(loc: tuple[Any, ...], data: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The model id (when the location is inside a model entry) and the field path to show."""
+    model = None
+    rest = loc
+    if len(loc) >= 2 and loc[0] == "models" and isinstance(loc[1], int):
+        models = data.get("models")
+        entry = models[loc[1]] if isinstance(models, list) and loc[1] < len(models) else None
+        model_id = entry.get("id") if isinstance(entry, dict) else None
+        model = str(model_id) if model_id is not None else f"#{loc[1] + 1}"
+        rest = loc[2:]
+    return model, field_path(rest)
+
+
+def field_path(parts: tuple[Any, ...]) -> str | None:
+    """``("prices", 0, "input")`` -> ``"prices[0].input"``; None for an empty path."""
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or None
+
+
+def _field_names_at(loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the schema type found at ``loc`` (for "did you mean" hints)."""
+    tp: Any = schema.CatalogFile
+    for part in loc:
+        tp = _unwrap(tp)
+        if dataclasses.is_dataclass(tp) and isinstance(part, str):
+            tp = typing.get_type_hints(tp)[part]
+        elif typing.get_origin(tp) in (tuple, list):
+            tp = typing.get_args(tp)[0]
+        elif typing.get_origin(tp) is dict:
+            tp = typing.get_args(tp)[1]
+        else:
+            return []
+    tp = _unwrap(tp)
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        return [f.name for f in dataclasses.fields(tp)]
+    return []
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            tp = args[0]
+        else:
+            return tp
+
+
+# --- checks pydantic cannot express ---------------------------------------------------------------
+
+
+def _check_file(cf: schema.CatalogFile, label: str) -> tuple[list[Problem], list[Problem]]:
+    """Cross-field rules within one file: unique names, CIs around values, non-overlapping periods."""
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+
+    def add(msg: str, i: int, model: str | None, *path: Any, warn: bool = False) -> None:
+        loc = ("models", i, *path)
+        field = _model_and_field(loc, {"models": []})[1]
+        (warnings if warn else problems).append(Problem(label, msg, None, model, field, loc=loc))
+
+    ids: dict[str, int] = {}
+    undated_names: dict[str, tuple[str, int]] = {}
+    for i, m in enumerate(cf.models):
+        key = m.id.casefold()
+        if key in ids:
+            add(f"duplicate model id (also entry #{ids[key] + 1})", i, m.id, "id")
+        else:
+            ids[key] = i
+        for j, a in enumerate(m.aliases):
+            if a.since is not None and a.until is not None and a.since >= a.until:
+                add("alias 'since' must be before 'until'", i, m.id, "aliases", j)
+            if a.since is None and a.until is None:
+                name = a.name.casefold()
+                other = undated_names.get(name)
+                if other is not None and other[0] != m.id:
+                    add(f"duplicate alias {a.name!r} (also on model {other[0]!r})", i, m.id, "aliases", j)
+                undated_names.setdefault(name, (m.id, i))
+        if m.released is not None and m.retired is not None and m.retired < m.released:
+            add("retired before it was released", i, m.id, "retired")
+        _check_prices(m, i, add)
+        for j, s in enumerate(m.scores):
+            if (s.ci_lower is None) != (s.ci_upper is None):
+                add("give both ci_lower and ci_upper, or neither", i, m.id, "scores", j)
+            elif (
+                s.ci_lower is not None
+                and s.ci_upper is not None
+                and not (s.ci_lower <= s.value <= s.ci_upper)
+            ):
+                add(
+                    f"confidence interval [{s.ci_lower:g}, {s.ci_upper:g}] does not contain "
+                    f"the value {s.value:g}",
+                    i,
+                    m.id,
+                    "scores",
+                    j,
+                )
+    for name, (model_id, i) in undated_names.items():
+        if name in ids and cf.models[ids[name]].id != model_id:
+            add(f"alias {name!r} is the id of another model", i, model_id, "aliases")
+    return problems, warnings
+
+
+def _check_prices(m: schema.Model, i: int, add: Any) -> None:
+    by_host: dict[str | None, list[tuple[dt.date, dt.date, int]]] = {}
+    for j, p in enumerate(m.prices):
+        if p.since is not None and p.until is not None and p.since >= p.until:
+            add("price period 'since' must be before 'until'", i, m.id, "prices", j)
+            continue
+        start = p.since or dt.date.min
+        end = p.until or dt.date.max
+        by_host.setdefault(p.host, []).append((start, end, j))
+        for name in ("input", "output", "cached_input", "cache_write", "batch_input", "batch_output"):
+            value = getattr(p, name)
+            if value is not None and 0 < value < PER_TOKEN_SUSPECT_BELOW:
+                add(
+                    f"{value:g} USD per 1M tokens looks like a per-token price "
+                    f"(per 1M that is {value * 1e6:g}); prices are USD per 1M tokens",
+                    i,
+                    m.id,
+                    "prices",
+                    j,
+                    name,
+                    warn=True,
+                )
+    for periods in by_host.values():
+        periods.sort()
+        for (_, end_a, ja), (start_b, _, jb) in itertools.pairwise(periods):
+            if start_b < end_a:
+                add(f"price period overlaps period #{ja + 1} of the same host", i, m.id, "prices", jb)
+
+
+# --- locating problems in the source text ---------------------------------------------------------
+
+
+def _locate(problems: list[Problem], text: str) -> list[Problem]:
+    """Fill in line numbers by walking each problem's location through the YAML node tree."""
+    if all(p.line is not None or p.loc is None for p in problems):
+        return problems
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return problems
+    out = []
+    for p in problems:
+        if p.line is None and p.loc is not None and root is not None:
+            p = dataclasses.replace(p, line=_line_of(root, p.loc))
+        out.append(p)
+    return sorted(out, key=lambda p: p.line or 0)
+
+
+def _line_of(node: Any, loc: tuple[Any, ...]) -> int:
+    import yaml
+
+    line: int = node.start_mark.line + 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == part:
+                    line = int(key_node.start_mark.line) + 1
+                    node = value_node
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = int(node.start_mark.line) + 1
+        else:
+            return line
+    return line
+
+
+def line_of(text: str, loc: tuple[Any, ...]) -> int | None:
+    """The 1-based line of ``loc`` (a path of keys and indices) in YAML ``text``, if it parses."""
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    return None if root is None else _line_of(root, loc)
+
+
+# --- cache ----------------------------------------------------------------------------------------
+
+
+def cache_dir() -> Path | None:
+    """Where validated files are cached: ``$ADVISOR_CACHE_DIR``, else the user cache folder.
+
+    ``ADVISOR_NO_CACHE=1`` turns the cache off.
+    """
+    if os.environ.get("ADVISOR_NO_CACHE"):
+        return None
+    explicit = os.environ.get("ADVISOR_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "advisor"
+
+
+def _cache_path(label: str) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    from advisor import __version__
+
+    # One entry per file path; the entry holds the source bytes it was made from, so a hit is
+    # exact (no hash to trust) and an edited file simply replaces its entry.
+    where = zlib.crc32(os.path.abspath(label).encode("utf-8", "surrogateescape"))
+    version = f"{__version__}-py{sys.version_info[0]}{sys.version_info[1]}-f{_CACHE_FORMAT}"
+    return folder / f"{Path(label).name}-{where:08x}-{version}.pickle"
+
+
+def _cache_get(path: Path, raw: bytes) -> LoadedFile | None:
+    try:
+        with path.open("rb") as fh:
+            source, loaded = pickle.load(fh)
+    except Exception:  # a missing, partial or stale cache entry is just a miss
+        return None
+    if source != raw or not isinstance(loaded, LoadedFile):
+        return None
+    return loaded
+
+
+def _cache_put(path: Path, raw: bytes, loaded: LoadedFile) -> None:
+    from advisor._io import atomic_write_bytes
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, pickle.dumps((raw, loaded), protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # a read-only or full cache folder only costs speed

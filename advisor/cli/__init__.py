@@ -1,0 +1,73 @@
+"""The ``advisor`` command line: each command parses, calls one public library function, renders.
+
+argparse rather than click: it is in the standard library and imports in a few milliseconds, and
+the CLI's start-up time is a measured goal (see benchmarks/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from advisor.cli._common import EXIT_BAD_INPUT, EXIT_NOTHING_QUALIFIES, EXIT_OK, Parser
+from advisor.errors import AdvisorError, NoCandidateError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser; command modules register themselves and import heavy code only when run."""
+    import importlib
+
+    parser = Parser(
+        prog="advisor",
+        description="Which LLM should we call, given what we can pay and the quality we need?",
+        epilog="Example:\n  advisor recommend --target gpt-4o --as-of 2024-07-24",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    from advisor import __version__
+
+    parser.add_argument("--version", action="version", version=f"advisor {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    sub.required = True
+    for name in ("catalog_cmds", "decide", "rate", "plot_cmds"):
+        try:
+            module = importlib.import_module(f"advisor.cli.{name}")
+        except ModuleNotFoundError as exc:  # TEMPORARY while the command is being written
+            if exc.name != f"advisor.cli.{name}":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit code (0 ok, 1 nothing qualifies, 2 bad input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except NoCandidateError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_NOTHING_QUALIFIES
+    except AdvisorError as exc:
+        text = str(exc)
+        lines = text.splitlines() or [type(exc).__name__]
+        for line in lines:
+            print(f"Error: {line}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("Error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader (e.g. `head`) went away; that is not our error. Point stdout at devnull so
+        # the interpreter's final flush does not complain either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    return code
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

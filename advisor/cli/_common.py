@@ -1,0 +1,67 @@
+"""Options shared by the commands that read the catalog, and turning them into library calls."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from typing import TYPE_CHECKING
+
+from advisor.errors import AdvisorError
+
+if TYPE_CHECKING:
+    from advisor.catalog import Catalog
+
+HELP_FORMATTER = argparse.RawDescriptionHelpFormatter
+EXIT_OK = 0
+EXIT_NOTHING_QUALIFIES = 1
+EXIT_BAD_INPUT = 2
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_BAD_INPUT, f"Error: {self.prog}: {message}\n")
+
+
+def parse_date(text: str) -> dt.date:
+    """argparse type for ``YYYY-MM-DD``."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (want YYYY-MM-DD): {text!r}") from None
+
+
+def add_catalog_options(p: argparse.ArgumentParser) -> None:
+    """``--catalog`` (repeatable layers on top of the bundled catalog), ``--no-bundled``, ``--as-of``."""
+    g = p.add_argument_group("catalog")
+    g.add_argument(
+        "--catalog",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a catalog file layered on top of the bundled one (repeatable, later wins)",
+    )
+    g.add_argument("--no-bundled", action="store_true", help="use only the --catalog files")
+    g.add_argument(
+        "--as-of",
+        type=parse_date,
+        metavar="DATE",
+        help="the catalog as it stood on DATE (prices in force, newest scores not after it); default: today",
+    )
+
+
+def load_catalog_from_args(args: argparse.Namespace) -> Catalog:
+    """Load the layered catalog the options describe, print its warnings, and apply ``--as-of``."""
+    from advisor.catalog import load_catalog
+
+    catalog = load_catalog(*args.catalog, bundled=not args.no_bundled)
+    for warning in catalog.warnings:
+        print(f"Warning: {warning}", file=sys.stderr)
+    return catalog.as_of(args.as_of or dt.date.today())
+
+
+def fail(message: str) -> AdvisorError:
+    """An error for a bad combination of options (exit code 2)."""
+    return AdvisorError(message)

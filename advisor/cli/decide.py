@@ -1,0 +1,423 @@
+"""The decision commands: cost, frontier, recommend, compare, rank."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from advisor.cli._common import HELP_FORMATTER, add_catalog_options, load_catalog_from_args
+from advisor.cli._output import num, print_json, table, usd
+from advisor.cli.catalog_cmds import add_filter_options
+
+if TYPE_CHECKING:
+    from advisor.catalog import Catalog
+    from advisor.cost import Workload
+    from advisor.select import LeftOut, Option
+
+_UNIT_HEADER = {"mtok": "$/1M tok (blended)", "request": "$/request", "month": "$/month"}
+
+
+def _multiplier(text: str) -> tuple[str, float]:
+    name, sep, value = text.rpartition("=")
+    try:
+        factor = float(value)
+    except ValueError:
+        factor = float("nan")
+    if not sep or not name or not factor > 0:
+        raise argparse.ArgumentTypeError(f"want MODEL=FACTOR with FACTOR > 0, got {text!r}")
+    return name, factor
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text!r}")
+    return value
+
+
+def _common(p: argparse.ArgumentParser, *, per: bool = True) -> None:
+    add_catalog_options(p)
+    add_filter_options(p)
+    p.add_argument(
+        "--exclude", action="append", default=[], metavar="MODEL", help="leave this model out (repeatable)"
+    )
+    p.add_argument(
+        "--metric", default="arena-text", help="quality metric, benchmark[/category] (default: arena-text)"
+    )
+    w = p.add_argument_group(
+        "workload (default: 3,000 input + 1,000 output tokens per request, the 3:1 blend)"
+    )
+    w.add_argument(
+        "--input-tokens", type=_positive, default=3000.0, metavar="N", help="input tokens per request"
+    )
+    w.add_argument(
+        "--output-tokens", type=_positive, default=1000.0, metavar="N", help="output tokens per request"
+    )
+    w.add_argument(
+        "--cached-share", type=_positive, default=0.0, metavar="F", help="share of input read from cache, 0-1"
+    )
+    w.add_argument("--batch", action="store_true", help="use batch-API prices where they exist")
+    w.add_argument("--requests", type=_positive, metavar="N", help="requests per month (for monthly cost)")
+    w.add_argument(
+        "--output-multiplier",
+        type=_multiplier,
+        action="append",
+        default=[],
+        metavar="MODEL=FACTOR",
+        help="output tokens this model spends relative to a typical one (repeatable)",
+    )
+    if per:
+        w.add_argument(
+            "--per",
+            choices=["mtok", "request", "month"],
+            default="mtok",
+            help="unit of cost and budget: USD per 1M blended tokens (default), per request, per month",
+        )
+    p.add_argument("--json", action="store_true", help="print the library's result as JSON")
+
+
+def _workload(args: argparse.Namespace, catalog: Catalog) -> Workload:
+    from advisor.cost import Workload
+
+    multipliers = {catalog.resolve(name): factor for name, factor in args.output_multiplier}
+    try:
+        return Workload(
+            input_tokens=args.input_tokens,
+            output_tokens=args.output_tokens,
+            cached_share=args.cached_share,
+            batch=args.batch,
+            requests_per_month=args.requests,
+            output_multipliers=multipliers,
+        )
+    except ValueError as exc:
+        from advisor.errors import AdvisorError
+
+        raise AdvisorError(str(exc)) from None
+
+
+def _view(args: argparse.Namespace) -> Catalog:
+    catalog = load_catalog_from_args(args)
+    return catalog.filter(
+        provider=args.provider,
+        open_weights=args.open_weights,
+        min_context=args.min_context,
+        exclude=args.exclude,
+    )
+
+
+def _parser(sub: Any, name: str, help_text: str, description: str, example: str) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = sub.add_parser(
+        name,
+        help=help_text,
+        description=description,
+        epilog=f"Example:\n  {example}",
+        formatter_class=HELP_FORMATTER,
+    )
+    return p
+
+
+def register(sub: Any) -> None:
+    p = _parser(
+        sub,
+        "cost",
+        "what a workload costs per model (USD)",
+        "The cost of a workload on each model: blended USD per 1M tokens, per request, per month. "
+        "Long-context tiers re-price the whole request once the prompt passes their threshold.",
+        "advisor cost gpt-4o-mini gpt-4o --input-tokens 2000 --output-tokens 500 --requests 100000",
+    )
+    p.add_argument("models", nargs="*", metavar="MODEL", help="models to price (default: all priced models)")
+    _common(p, per=False)
+    p.set_defaults(func=_cost)
+
+    p = _parser(
+        sub,
+        "frontier",
+        "the cost-quality Pareto frontier",
+        "Models on the cost-quality Pareto frontier, cheapest first, and the uncertainty-aware "
+        "frontier: models no cheaper-or-equal model beats statistically (95% CIs apart).",
+        "advisor frontier --as-of 2024-07-24",
+    )
+    _common(p)
+    p.set_defaults(func=_frontier)
+
+    p = _parser(
+        sub,
+        "recommend",
+        "cheapest model meeting a bar, or best within a budget",
+        "Cheapest model meeting a quality bar (--target, --min-score, or --min-win-rate with --vs), "
+        "best model within a budget (--budget), or the cheapest meeting the bar within the budget. "
+        "Exit code 1 when nothing qualifies.",
+        "advisor recommend --target gpt-4o --as-of 2024-07-24",
+    )
+    g = p.add_argument_group("what you need")
+    g.add_argument("--target", metavar="MODEL", help="not statistically worse than this model")
+    g.add_argument("--min-score", type=float, metavar="SCORE", help="score at least this")
+    g.add_argument(
+        "--min-win-rate", type=float, metavar="P", help="Bradley-Terry P(beats --vs) at least this"
+    )
+    g.add_argument("--vs", metavar="MODEL", help="the model --min-win-rate is measured against")
+    g.add_argument("--budget", type=float, metavar="USD", help="the most you pay, in the unit --per names")
+    _common(p)
+    p.set_defaults(func=_recommend)
+
+    p = _parser(
+        sub,
+        "compare",
+        "two models side by side",
+        "Price ratio at the workload, score gap and whether it is significant, P(A beats B), tie-aware ranks.",
+        "advisor compare gpt-4o-mini gpt-3.5-turbo-0125 --as-of 2024-07-24",
+    )
+    p.add_argument("a", metavar="A")
+    p.add_argument("b", metavar="B")
+    _common(p, per=False)
+    p.set_defaults(func=_compare)
+
+    p = _parser(
+        sub,
+        "rank",
+        "the leaderboard with tie-aware ranks",
+        "The leaderboard with tie-aware ranks: rank = 1 + number of models statistically better.",
+        "advisor rank --as-of 2024-07-24",
+    )
+    p.add_argument("--top", type=int, metavar="N", help="show only the first N rows")
+    _common(p, per=False)
+    p.set_defaults(func=_rank)
+
+
+# --- renderers ------------------------------------------------------------------------------------
+
+
+def _header(kind: str, as_of: object, metric: str, w: Workload) -> str:
+    return (
+        f"{kind} as of {as_of}, metric {metric}, workload {num(w.input_tokens)} input + "
+        f"{num(w.output_tokens)} output tokens per request ({w.blend})"
+        + (", batch prices" if w.batch else "")
+        + (f", {w.cached_share:.0%} of input cached" if w.cached_share else "")
+    )
+
+
+def _ci(o: Option) -> str:
+    return f"+{o.ci_upper - o.score:.0f}/-{o.score - o.ci_lower:.0f}"
+
+
+def _left_out(left: Sequence[LeftOut], limit: int = 8) -> None:
+    by_reason: dict[str, list[str]] = {}
+    for x in left:
+        key = (
+            "no price"
+            if x.reason == "no price"
+            else ("retired" if x.reason.startswith("retired") else x.reason)
+        )
+        by_reason.setdefault(key, []).append(x.id)
+    for reason, ids in sorted(by_reason.items()):
+        print(f"Left out ({reason}): {_names(ids, limit)}")
+
+
+def _names(ids: Sequence[str], limit: int = 8) -> str:
+    more = f", ... and {len(ids) - limit} more (--json lists all)" if len(ids) > limit else ""
+    return f"{len(ids)}: " + ", ".join(ids[:limit]) + more
+
+
+def _cost(args: argparse.Namespace) -> int:
+    from advisor.cost import cost
+
+    catalog = _view(args)
+    report = cost(catalog, args.models, workload=_workload(args, catalog))
+    if args.json:
+        print_json(report)
+        return 0
+    print(_header("Cost", report.as_of, args.metric, report.workload).replace(f", metric {args.metric}", ""))
+    monthly = report.workload.requests_per_month is not None
+    headers = ["model", "host", "input ($/1M tok)", "output ($/1M tok)", "blended ($/1M tok)", "$/request"]
+    if monthly:
+        headers.append("$/month")
+    rows = []
+    for c in report.costs:
+        row = [
+            c.id,
+            c.host or "-",
+            usd(c.input_rate),
+            usd(c.output_rate),
+            usd(c.blended_usd_per_mtok),
+            usd(c.usd_per_request),
+        ]
+        if monthly:
+            row.append(usd(c.usd_per_month))
+        rows.append(row)
+    print(table(headers, rows, right=[False, False, True, True, True, True, True]))
+    if report.unpriced:
+        print(f"No price in the catalog (not priced at 0): {', '.join(report.unpriced)}")
+    return 0
+
+
+def _frontier(args: argparse.Namespace) -> int:
+    from advisor.select import frontier
+
+    catalog = _view(args)
+    result = frontier(catalog, metric=args.metric, workload=_workload(args, catalog), per=args.per)
+    if args.json:
+        print_json(result)
+        return 0
+    print(_header("Frontier", result.as_of, result.metric, result.workload))
+    headers = [
+        "model",
+        "provider",
+        _UNIT_HEADER[args.per],
+        f"{result.metric} (score)",
+        "95% CI",
+        "votes",
+        "Pareto",
+        "statistical",
+    ]
+    rows = [
+        [
+            pt.option.id,
+            pt.option.provider or "-",
+            usd(pt.option.cost.amount(args.per)),
+            num(pt.option.score, 0),
+            _ci(pt.option),
+            num(pt.option.votes),
+            "yes" if pt.pareto else "-",
+            "yes" if pt.statistical else "-",
+        ]
+        for pt in result.points
+    ]
+    print(table(headers, rows, right=[False, False, True, True, False, True, False, False]))
+    print(
+        f"\nPareto: no model is both cheaper and better. Statistical: no cheaper-or-equal model is "
+        f"better beyond the 95% CIs. Costs in {result.per}."
+    )
+    _left_out(result.left_out)
+    return 0
+
+
+def _recommend(args: argparse.Namespace) -> int:
+    from advisor.select import recommend
+
+    catalog = _view(args)
+    rec = recommend(
+        catalog,
+        metric=args.metric,
+        workload=_workload(args, catalog),
+        per=args.per,
+        target=args.target,
+        min_score=args.min_score,
+        min_win_rate=args.min_win_rate,
+        vs=args.vs,
+        budget=args.budget,
+    )
+    if args.json:
+        print_json(rec)
+        return 0
+    c = rec.choice
+    print(_header("Recommendation", rec.as_of, rec.metric, rec.workload))
+    print(f"  {c.id} ({c.provider or 'unknown provider'}{', via ' + c.host if c.host else ''})")
+    print(
+        f"  score  {c.score:g} (95% CI {c.ci_lower:g} to {c.ci_upper:g}"
+        f"{', ' + num(c.votes) + ' votes' if c.votes else ''})"
+    )
+    cost_line = (
+        f"  cost   {usd(c.cost.blended_usd_per_mtok)} per 1M tokens blended, "
+        f"{usd(c.cost.usd_per_request)} per request"
+    )
+    if c.cost.usd_per_month is not None:
+        cost_line += f", {usd(c.cost.usd_per_month)} per month"
+    print(cost_line)
+    print(f"  meets  {rec.criteria}")
+    if rec.reference is not None and rec.price_ratio is not None and rec.savings_pct is not None:
+        r = rec.reference
+        print(
+            f"  vs {r.id}: 1/{rec.price_ratio:.1f} of the price ({rec.savings_pct:.1f}% cheaper) at "
+            f"{rec.blend} ({usd(c.cost.blended_usd_per_mtok)} vs {usd(r.cost.blended_usd_per_mtok)} per 1M tokens); "
+            f"score {c.score:g} vs {r.score:g}"
+        )
+    if rec.tied:
+        print(f"  statistically tied with the top score, but dearer: {', '.join(o.id for o in rec.tied)}")
+    print(f"  {rec.qualifying} of {rec.considered} priced and scored models qualify.")
+    _left_out(rec.left_out)
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from advisor.select import compare
+
+    catalog = _view(args)
+    cmp = compare(catalog, args.a, args.b, metric=args.metric, workload=_workload(args, catalog))
+    if args.json:
+        print_json(cmp)
+        return 0
+    print(f"Compare as of {cmp.as_of}, metric {cmp.metric}, at {cmp.blend}")
+    headers = ["", cmp.a, cmp.b]
+    rows = [
+        [
+            "blended ($/1M tok)",
+            usd(cmp.cost_a.blended_usd_per_mtok if cmp.cost_a else None),
+            usd(cmp.cost_b.blended_usd_per_mtok if cmp.cost_b else None),
+        ],
+        [
+            "$/request",
+            usd(cmp.cost_a.usd_per_request if cmp.cost_a else None),
+            usd(cmp.cost_b.usd_per_request if cmp.cost_b else None),
+        ],
+        [f"{cmp.metric} (score)", num(cmp.score_a), num(cmp.score_b)],
+        ["95% CI", _pair(cmp.ci_a), _pair(cmp.ci_b)],
+        ["rank (tie-aware)", num(cmp.rank_a), num(cmp.rank_b)],
+    ]
+    print(table(headers, rows, right=[False, True, True]))
+    if cmp.price_ratio is not None:
+        pct = (1 - cmp.price_ratio) * 100
+        word = "cheaper" if pct >= 0 else "dearer"
+        print(f"Price: {cmp.a} costs {cmp.price_ratio:.3g}x {cmp.b} ({abs(pct):.1f}% {word}).")
+    else:
+        print("Price: not comparable (a model has no price in the catalog).")
+    if cmp.score_gap is not None:
+        sig = "significant (95% CIs apart)" if cmp.significant else "not significant (95% CIs overlap)"
+        print(f"Score gap: {cmp.score_gap:+g} points, {sig}.")
+    if cmp.p_a_beats_b is not None:
+        print(f"P({cmp.a} beats {cmp.b}) = {cmp.p_a_beats_b:.3f} (Bradley-Terry).")
+    return 0
+
+
+def _pair(ci: tuple[float, float] | None) -> str:
+    return "-" if ci is None else f"{ci[0]:g} to {ci[1]:g}"
+
+
+def _rank(args: argparse.Namespace) -> int:
+    from advisor.select import rank
+
+    catalog = _view(args)
+    board = rank(catalog, metric=args.metric, workload=_workload(args, catalog))
+    rows_data = board.rows[: args.top] if args.top else board.rows
+    if args.json:
+        print_json(board)
+        return 0
+    print(f"Leaderboard as of {board.as_of}, metric {board.metric} (rank = 1 + models statistically better)")
+    headers = [
+        "rank",
+        "model",
+        "provider",
+        f"{board.metric} (score)",
+        "95% CI",
+        "votes",
+        "blended ($/1M tok)",
+    ]
+    rows = [
+        [
+            str(r.rank),
+            r.id,
+            r.provider or "-",
+            num(r.score),
+            f"+{r.ci_upper - r.score:.0f}/-{r.score - r.ci_lower:.0f}",
+            num(r.votes),
+            usd(r.blended_usd_per_mtok),
+        ]
+        for r in rows_data
+    ]
+    print(table(headers, rows, right=[True, False, False, True, False, True, True]))
+    if board.unscored:
+        print(f"Not ranked (no score for {board.metric} as of {board.as_of}): {_names(board.unscored)}")
+    return 0

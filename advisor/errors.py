@@ -1,0 +1,89 @@
+"""Exceptions raised by advisor; the CLI turns them into one-line messages and exit codes."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class AdvisorError(ValueError):
+    """Base class of every error advisor raises on bad input."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in an input file, located as precisely as the input allows."""
+
+    file: str
+    message: str
+    line: int | None = None
+    model: str | None = None
+    field: str | None = None
+    loc: tuple[str | int, ...] | None = None
+    """Where in the file's data the problem is (keys and indices), used to find the line."""
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        parts = [where]
+        if self.model is not None:
+            parts.append(f"model {self.model!r}")
+        if self.field is not None:
+            parts.append(f"field {self.field!r}")
+        return ": ".join(parts) + f": {self.message}"
+
+
+class CatalogError(AdvisorError):
+    """A catalog file cannot be used; ``problems`` lists every problem found, one per line."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class InputFileError(AdvisorError):
+    """A data file (battles, import source) is malformed; the message names file and line."""
+
+
+class UnknownModelError(AdvisorError, KeyError):
+    """A model name matches no id or alias in the catalog."""
+
+    def __init__(
+        self, name: str, candidates: Iterable[str] = (), *, suggestions: Iterable[str] | None = None
+    ) -> None:
+        self.name = name
+        if suggestions is None:
+            close = difflib.get_close_matches(name, list(dict.fromkeys(candidates)), n=3, cutoff=0.6)
+        else:
+            close = list(suggestions)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        super().__init__(f"unknown model {name!r}{hint}")
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+class UnknownMetricError(AdvisorError, KeyError):
+    """A metric names no benchmark/category present in the catalog."""
+
+    def __init__(self, metric: str, known: Iterable[str] = ()) -> None:
+        known = sorted(known)
+        close = difflib.get_close_matches(metric, known, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        listing = f" (known: {', '.join(known)})" if known and not close else ""
+        super().__init__(f"unknown metric {metric!r}{hint}{listing}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class NoCandidateError(AdvisorError):
+    """No model satisfies a request; carries the nearest options so callers can explain."""
+
+    def __init__(self, message: str, nearest: object = None) -> None:
+        self.nearest = nearest
+        super().__init__(message)
+
+
+class OptionalDependencyError(AdvisorError, ImportError):
+    """An optional package needed for this feature is missing; the message says how to install it."""

@@ -1,0 +1,27 @@
+"""Importers: build or refresh catalog entries from the formats people already have.
+
+One module per outside format, each a function ``(base, path, *, ...) -> ImportResult``:
+
+* :func:`import_litellm`: LiteLLM ``model_prices_and_context_window.json`` (USD per token);
+* :func:`import_price_history`: a LiteLLM price history CSV (dated, USD per 1M tokens);
+* :func:`import_arena`: an Arena leaderboard CSV snapshot (``fboulnois/llm-leaderboard-csv``);
+* :func:`import_arena_hard`: the Arena-Hard-Auto leaderboard CSV.
+
+Names are matched through the catalog's ids and aliases only; whatever does not match is reported.
+"""
+
+from __future__ import annotations
+
+from advisor.importers._common import ImportReport, ImportResult
+from advisor.importers.arena import import_arena, import_arena_hard
+from advisor.importers.litellm import import_litellm
+from advisor.importers.price_history import import_price_history
+
+__all__ = [
+    "ImportReport",
+    "ImportResult",
+    "import_arena",
+    "import_arena_hard",
+    "import_litellm",
+    "import_price_history",
+]

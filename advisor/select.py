@@ -1,0 +1,534 @@
+"""The decisions: frontier, cheapest model meeting a target, best within a budget, compare, rank.
+
+Statistical rule throughout (the Arena's): A is better than B only when A's lower 95% bound is
+above B's upper bound. A score without a confidence interval counts as exact.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+
+import numpy as np
+
+from advisor.catalog import DEFAULT_METRIC, Catalog, score_of
+from advisor.cost import PER_UNITS, ModelCost, Per, Workload, model_costs
+from advisor.errors import AdvisorError, NoCandidateError
+from advisor.frontier import pareto_front, uncertain_pareto_front
+from advisor.ratings import tie_aware_ranks, win_probability
+from advisor.schema import Model, Score
+
+
+@dataclasses.dataclass(frozen=True)
+class LeftOut:
+    """A model a decision could not consider, and why (no price, no score, retired)."""
+
+    id: str
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Option:
+    """A model as a decision sees it: its cost at the workload and its score with 95% CI."""
+
+    id: str
+    name: str
+    provider: str | None
+    host: str | None
+    cost: ModelCost
+    score: float
+    ci_lower: float
+    ci_upper: float
+    votes: int | None
+    score_as_of: dt.date
+
+
+@dataclasses.dataclass(frozen=True)
+class Pool:
+    """The options a decision chooses from, as parallel numpy arrays (score oriented higher=better)."""
+
+    options: tuple[Option, ...]
+    cost: np.ndarray
+    score: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    left_out: tuple[LeftOut, ...]
+    metric: str
+    higher_is_better: bool
+    elo: tuple[float, float] | None
+    as_of: dt.date
+
+
+def pool(
+    catalog: Catalog,
+    *,
+    metric: str = DEFAULT_METRIC,
+    workload: Workload | None = None,
+    per: Per = "mtok",
+    models: Sequence[Model] | None = None,
+) -> Pool:
+    """Every model of the view that has both a price and a score, with the rest in ``left_out``.
+
+    Scores of lower-is-better metrics are negated in the arrays so that higher is always better;
+    ``Option`` keeps the catalog's own values. Retired models are left out.
+    """
+    view = catalog.view()
+    benchmark, category = view.check_metric(metric)
+    if per not in PER_UNITS:
+        raise ValueError(f"per must be one of {', '.join(PER_UNITS)}, got {per!r}")
+    w = workload or Workload()
+    if per == "month" and w.requests_per_month is None:
+        raise AdvisorError("a budget per month needs the number of requests per month (--requests)")
+    bench = view.benchmarks[benchmark]
+    left: list[LeftOut] = []
+    scored: list[tuple[Model, Score]] = []
+    day = view.date or dt.date.today()
+    for m in models if models is not None else view.models:
+        if m.retired is not None and m.retired <= day:
+            left.append(LeftOut(m.id, f"retired on {m.retired}"))
+            continue
+        s = score_of(m, benchmark, category)
+        if s is None:
+            left.append(LeftOut(m.id, f"no {metric} score"))
+            continue
+        scored.append((m, s))
+    costs, unpriced = model_costs([m for m, _ in scored], w)
+    left.extend(LeftOut(mid, "no price") for mid in unpriced)
+    by_id = {c.id: c for c in costs}
+    options = []
+    for m, s in scored:
+        c = by_id.get(m.id)
+        if c is None:
+            continue
+        options.append(
+            Option(
+                id=m.id,
+                name=m.name or m.id,
+                provider=m.provider,
+                host=c.host,
+                cost=c,
+                score=s.value,
+                ci_lower=s.ci_lower if s.ci_lower is not None else s.value,
+                ci_upper=s.ci_upper if s.ci_upper is not None else s.value,
+                votes=s.votes,
+                score_as_of=s.as_of,
+            )
+        )
+    sign = 1.0 if bench.higher_is_better else -1.0
+    amounts = [o.cost.amount(per) for o in options]
+    lower = np.array([o.ci_lower for o in options], dtype=float)
+    upper = np.array([o.ci_upper for o in options], dtype=float)
+    return Pool(
+        options=tuple(options),
+        cost=np.array(amounts, dtype=float),
+        score=sign * np.array([o.score for o in options], dtype=float),
+        lower=lower if sign > 0 else -upper,
+        upper=upper if sign > 0 else -lower,
+        left_out=tuple(sorted(left, key=lambda x: x.id)),
+        metric=metric,
+        higher_is_better=bench.higher_is_better,
+        elo=(bench.elo_scale, bench.elo_base) if bench.elo_scale else None,
+        as_of=day,
+    )
+
+
+# --- frontier -------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class FrontierPoint:
+    """A model on a frontier: ``pareto`` = on the point frontier, ``statistical`` = not beaten
+    statistically by any cheaper-or-equal model."""
+
+    option: Option
+    pareto: bool
+    statistical: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class Frontier:
+    """Models on either frontier, cheapest first, and what was left out."""
+
+    metric: str
+    per: str
+    as_of: dt.date
+    workload: Workload
+    points: tuple[FrontierPoint, ...]
+    left_out: tuple[LeftOut, ...]
+
+    @property
+    def pareto(self) -> tuple[Option, ...]:
+        """The point Pareto frontier (cost vs score), cheapest first."""
+        return tuple(p.option for p in self.points if p.pareto)
+
+    @property
+    def statistical(self) -> tuple[Option, ...]:
+        """The uncertainty-aware frontier, cheapest first."""
+        return tuple(p.option for p in self.points if p.statistical)
+
+
+def frontier(
+    catalog: Catalog,
+    *,
+    metric: str = DEFAULT_METRIC,
+    workload: Workload | None = None,
+    per: Per = "mtok",
+) -> Frontier:
+    """The cost-quality frontiers of a catalog view for a metric and workload.
+
+    The point frontier holds models no other model beats on both cost and score; the
+    uncertainty-aware one holds models that no cheaper-or-equal model beats *statistically*
+    (lower bound above their upper bound): a superset, showing which cheap models are as good as
+    the leaders within the data's precision.
+    """
+    w = workload or Workload()
+    p = pool(catalog, metric=metric, workload=w, per=per)
+    points: list[FrontierPoint] = []
+    if p.options:
+        front = pareto_front(p.cost, p.score)
+        stat = uncertain_pareto_front(p.cost, p.lower, p.upper)
+        order = np.lexsort((-p.score, p.cost))
+        points = [
+            FrontierPoint(p.options[i], bool(front[i]), bool(stat[i])) for i in order if front[i] or stat[i]
+        ]
+    return Frontier(metric, PER_UNITS[per], p.as_of, w, tuple(points), p.left_out)
+
+
+# --- recommend ------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Recommendation:
+    """The chosen model, why, and how it compares with the reference (the target or ``vs``).
+
+    ``price_ratio`` is reference cost / chosen cost (28.6 = "1/28.6 of the price") and
+    ``savings_pct`` is how much cheaper the choice is, in percent; both at ``workload.blend``.
+    ``tied`` lists other qualifying models statistically tied with the best score (budget mode).
+    """
+
+    choice: Option
+    criteria: str
+    metric: str
+    per: str
+    as_of: dt.date
+    workload: Workload
+    blend: str
+    reference: Option | None
+    price_ratio: float | None
+    savings_pct: float | None
+    tied: tuple[Option, ...]
+    qualifying: int
+    considered: int
+    left_out: tuple[LeftOut, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Nearest:
+    """When nothing qualifies: the nearest option on each side."""
+
+    meets_target_over_budget: Option | None
+    best_within_budget: Option | None
+    left_out: tuple[LeftOut, ...]
+
+
+def recommend(
+    catalog: Catalog,
+    *,
+    metric: str = DEFAULT_METRIC,
+    workload: Workload | None = None,
+    per: Per = "mtok",
+    target: str | None = None,
+    min_score: float | None = None,
+    min_win_rate: float | None = None,
+    vs: str | None = None,
+    budget: float | None = None,
+) -> Recommendation:
+    """The cheapest model meeting a quality bar, or the best model within a budget, or both.
+
+    Quality bars (at most one): ``target`` = not statistically worse than that model (its upper
+    bound reaches the target's lower bound); ``min_score`` = score at least this; ``min_win_rate``
+    with ``vs`` = Bradley-Terry probability of beating ``vs`` at least this. With a bar, the
+    cheapest qualifying model wins (ties in cost: the higher score). With only ``budget`` (in the
+    unit ``per`` names), the best score within budget wins, and statistical ties with it go to the
+    cheapest. Raises :class:`~advisor.errors.NoCandidateError` (carrying :class:`Nearest`) when
+    nothing qualifies.
+
+    >>> from advisor import load_catalog
+    >>> import datetime as dt
+    >>> july = load_catalog().as_of(dt.date(2024, 7, 24))
+    >>> recommend(july, target="gpt-4o").choice.id
+    'gpt-4o-mini-2024-07-18'
+    """
+    bars = [x is not None for x in (target, min_score, min_win_rate)]
+    if sum(bars) > 1:
+        raise AdvisorError("give one quality bar: target, min_score or min_win_rate")
+    if min_win_rate is not None and vs is None:
+        raise AdvisorError("min_win_rate needs vs (the model to beat)")
+    if vs is not None and min_win_rate is None:
+        raise AdvisorError("vs goes with min_win_rate")
+    if min_win_rate is not None and not 0.0 < min_win_rate < 1.0:
+        raise AdvisorError(f"min_win_rate must be between 0 and 1, got {min_win_rate}")
+    if budget is not None and not budget >= 0:
+        raise AdvisorError(f"budget must be >= 0, got {budget}")
+    if not any(bars) and budget is None:
+        raise AdvisorError(
+            "say what you need: a quality bar (target, min_score, min_win_rate) and/or a budget"
+        )
+
+    view = catalog.view()
+    w = workload or Workload()
+    p = pool(view, metric=metric, workload=w, per=per)
+    if not p.options:
+        raise NoCandidateError(
+            f"no model has both a price and a {metric} score as of {p.as_of}",
+            Nearest(None, None, p.left_out),
+        )
+    sign = 1.0 if p.higher_is_better else -1.0
+    reference: Option | None = None
+    meets = np.ones(len(p.options), dtype=bool)
+    criteria = []
+    if target is not None:
+        ref_i = _index_in(p, view, target)
+        reference = p.options[ref_i]
+        meets = p.upper >= p.lower[ref_i]
+        criteria.append(f"not statistically worse than {reference.id} on {metric}")
+    elif min_score is not None:
+        meets = p.score >= sign * min_score
+        criteria.append(f"{metric} score >= {min_score:g}")
+    elif min_win_rate is not None:
+        if p.elo is None:
+            raise AdvisorError(f"metric {metric!r} is not a Bradley-Terry rating; min_win_rate needs one")
+        ref_i = _index_in(p, view, str(vs))
+        reference = p.options[ref_i]
+        scale, base = p.elo
+        prob = win_probability(p.score, p.score[ref_i], scale=scale, base=base)
+        meets = prob >= min_win_rate
+        criteria.append(f"P(beats {reference.id}) >= {min_win_rate:g}")
+    within = np.ones(len(p.options), dtype=bool) if budget is None else p.cost <= budget
+    if budget is not None:
+        criteria.append(f"cost <= {budget:g} {PER_UNITS[per]}")
+    ok = meets & within
+    has_bar = any(bars)
+    if not ok.any():
+        raise _nothing(p, meets, within, has_bar, criteria, per)
+
+    idx = np.flatnonzero(ok)
+    tied: tuple[Option, ...] = ()
+    if has_bar:
+        best = idx[np.lexsort((-p.score[idx], p.cost[idx]))[0]]
+    else:
+        top = idx[np.argmax(p.score[idx])]
+        tie = idx[p.upper[idx] >= p.lower[top]]
+        order = tie[np.lexsort((-p.score[tie], p.cost[tie]))]
+        best = order[0]
+        tied = tuple(p.options[i] for i in order[1:])
+        if reference is None:
+            reference = p.options[top] if top != best else None
+    choice = p.options[best]
+    ratio = savings = None
+    if reference is not None and reference.id != choice.id:
+        ref_cost = reference.cost.amount(per)
+        my_cost = choice.cost.amount(per)
+        if ref_cost is not None and my_cost is not None and my_cost > 0:
+            ratio = ref_cost / my_cost
+            savings = (1.0 - my_cost / ref_cost) * 100.0 if ref_cost > 0 else None
+    return Recommendation(
+        choice=choice,
+        criteria="; ".join(criteria),
+        metric=metric,
+        per=PER_UNITS[per],
+        as_of=p.as_of,
+        workload=w,
+        blend=w.blend,
+        reference=reference,
+        price_ratio=ratio,
+        savings_pct=savings,
+        tied=tied,
+        qualifying=int(ok.sum()),
+        considered=len(p.options),
+        left_out=p.left_out,
+    )
+
+
+def _index_in(p: Pool, view: Catalog, name: str) -> int:
+    model = view.get(name)
+    for i, o in enumerate(p.options):
+        if o.id == model.id:
+            return i
+    reason = next((x.reason for x in p.left_out if x.id == model.id), "not in the filtered set")
+    raise AdvisorError(f"reference model {model.id!r} cannot be used as of {p.as_of}: {reason}")
+
+
+def _nothing(
+    p: Pool, meets: np.ndarray, within: np.ndarray, has_bar: bool, criteria: list[str], per: Per
+) -> NoCandidateError:
+    over = None
+    if has_bar and meets.any():
+        i = np.flatnonzero(meets)
+        over = p.options[i[np.argmin(p.cost[i])]]
+    best_in = None
+    if within.any():
+        i = np.flatnonzero(within)
+        best_in = p.options[i[np.argmax(p.score[i])]]
+    parts = [f"no model meets {' and '.join(criteria)} as of {p.as_of}"]
+    unit = PER_UNITS[per]
+    if over is not None:
+        parts.append(f"cheapest meeting the bar: {over.id} at {over.cost.amount(per):.4g} {unit}")
+    if best_in is not None and has_bar:
+        parts.append(f"best within budget: {best_in.id} ({best_in.score:g})")
+    if best_in is None and over is None and not has_bar:
+        cheapest = p.options[int(np.argmin(p.cost))]
+        parts.append(f"cheapest model: {cheapest.id} at {cheapest.cost.amount(per):.4g} {unit}")
+    return NoCandidateError("; ".join(parts), Nearest(over, best_in, p.left_out))
+
+
+# --- compare and rank -----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class RankRow:
+    """A model's place on the leaderboard: rank = 1 + models statistically better."""
+
+    rank: int
+    id: str
+    name: str
+    provider: str | None
+    score: float
+    ci_lower: float
+    ci_upper: float
+    votes: int | None
+    blended_usd_per_mtok: float | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Leaderboard:
+    """What :func:`rank` returns."""
+
+    metric: str
+    as_of: dt.date
+    rows: tuple[RankRow, ...]
+    unscored: tuple[str, ...]
+
+
+def rank(catalog: Catalog, *, metric: str = DEFAULT_METRIC, workload: Workload | None = None) -> Leaderboard:
+    """The leaderboard of a view with tie-aware ranks (rank = 1 + number statistically better).
+
+    Unpriced models are ranked too (their cost is None); models without a score are listed apart.
+
+    >>> from advisor import load_catalog
+    >>> import datetime as dt
+    >>> top = rank(load_catalog().as_of(dt.date(2024, 7, 24))).rows[:2]
+    >>> [(r.rank, r.id) for r in top]
+    [(1, 'gpt-4o-2024-05-13'), (1, 'gpt-4o-mini-2024-07-18')]
+    """
+    view = catalog.view()
+    benchmark, category = view.check_metric(metric)
+    higher = view.benchmarks[benchmark].higher_is_better
+    scored = []
+    unscored = []
+    for m in view:
+        s = score_of(m, benchmark, category)
+        if s is None:
+            unscored.append(m.id)
+        else:
+            scored.append((m, s))
+    costs, _ = model_costs([m for m, _ in scored], workload or Workload())
+    by_id = {c.id: c.blended_usd_per_mtok for c in costs}
+    lo = np.array([s.ci_lower if s.ci_lower is not None else s.value for _, s in scored], dtype=float)
+    hi = np.array([s.ci_upper if s.ci_upper is not None else s.value for _, s in scored], dtype=float)
+    ranks = tie_aware_ranks(lo, hi) if higher else tie_aware_ranks(-hi, -lo)
+    rows = [
+        RankRow(
+            int(r), m.id, m.name or m.id, m.provider, s.value, float(a), float(b), s.votes, by_id.get(m.id)
+        )
+        for (m, s), r, a, b in zip(scored, ranks, lo, hi, strict=False)
+    ]
+    rows.sort(key=lambda r: (r.rank, -r.score if higher else r.score, r.id))
+    return Leaderboard(metric, view.date or dt.date.today(), tuple(rows), tuple(sorted(unscored)))
+
+
+@dataclasses.dataclass(frozen=True)
+class Comparison:
+    """Two models side by side at one workload.
+
+    ``price_ratio`` = cost of ``a`` / cost of ``b``; ``score_gap`` = a - b; ``significant`` when
+    their 95% intervals separate; ``p_a_beats_b`` under Bradley-Terry (None for other metrics).
+    """
+
+    a: str
+    b: str
+    metric: str
+    as_of: dt.date
+    blend: str
+    cost_a: ModelCost | None
+    cost_b: ModelCost | None
+    price_ratio: float | None
+    score_a: float | None
+    score_b: float | None
+    ci_a: tuple[float, float] | None
+    ci_b: tuple[float, float] | None
+    score_gap: float | None
+    significant: bool | None
+    p_a_beats_b: float | None
+    rank_a: int | None
+    rank_b: int | None
+
+
+def compare(
+    catalog: Catalog, a: str, b: str, *, metric: str = DEFAULT_METRIC, workload: Workload | None = None
+) -> Comparison:
+    """Compare two models: price ratio at the workload, score gap and its significance, P(a beats b).
+
+    A model without a price or a score gets None in those fields rather than a made-up value.
+    """
+    view = catalog.view()
+    benchmark, category = view.check_metric(metric)
+    w = workload or Workload()
+    ma, mb = view.get(a), view.get(b)
+    if ma.id == mb.id:
+        raise AdvisorError(f"{a!r} and {b!r} are the same model ({ma.id})")
+    costs, _ = model_costs([ma, mb], w)
+    by_id = {c.id: c for c in costs}
+    ca, cb = by_id.get(ma.id), by_id.get(mb.id)
+    ratio = ca.usd_per_request / cb.usd_per_request if ca and cb and cb.usd_per_request > 0 else None
+    sa, sb = score_of(ma, benchmark, category), score_of(mb, benchmark, category)
+    board = {r.id: r.rank for r in rank(view, metric=metric, workload=w).rows}
+    bench = view.benchmarks[benchmark]
+    gap = sig = prob = None
+    ci_a = ci_b = None
+    if sa is not None and sb is not None:
+        ci_a = (
+            sa.ci_lower if sa.ci_lower is not None else sa.value,
+            sa.ci_upper if sa.ci_upper is not None else sa.value,
+        )
+        ci_b = (
+            sb.ci_lower if sb.ci_lower is not None else sb.value,
+            sb.ci_upper if sb.ci_upper is not None else sb.value,
+        )
+        gap = sa.value - sb.value
+        sig = ci_a[0] > ci_b[1] or ci_b[0] > ci_a[1]
+        if bench.elo_scale:
+            sign = 1.0 if bench.higher_is_better else -1.0
+            prob = float(
+                win_probability(sign * sa.value, sign * sb.value, scale=bench.elo_scale, base=bench.elo_base)
+            )
+    return Comparison(
+        a=ma.id,
+        b=mb.id,
+        metric=metric,
+        as_of=view.date or dt.date.today(),
+        blend=w.blend,
+        cost_a=ca,
+        cost_b=cb,
+        price_ratio=ratio,
+        score_a=sa.value if sa else None,
+        score_b=sb.value if sb else None,
+        ci_a=ci_a,
+        ci_b=ci_b,
+        score_gap=gap,
+        significant=sig,
+        p_a_beats_b=prob,
+        rank_a=board.get(ma.id),
+        rank_b=board.get(mb.id),
+    )

@@ -1,0 +1,205 @@
+"""Write catalog files as compact, diff-friendly YAML that reads back to the same objects.
+
+Layout choices, all for small reviewable diffs and fast loading:
+
+* keys follow a fixed order per type (dates first, ``source`` last on prices and scores);
+* fields equal to their defaults are left out (``currency`` is kept: a file should state its unit);
+* every alias, price period, long-context tier and score is a one-line flow mapping, so a new price
+  or score is a one-line change;
+* dates are plain (``2024-07-18``) so YAML reads them as dates, floats are the shortest text that
+  reads back exactly (``0.15``), and integral floats are written as integers (``15``);
+* strings are quoted only where YAML would otherwise misread them.
+
+The pure-Python PyYAML emitter is used on purpose (not libyaml) so the bytes do not depend on how
+PyYAML was built: the bundled catalog is checked to rebuild byte for byte.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import os
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+
+from advisor._io import atomic_write_text
+from advisor.schema import (
+    Alias,
+    Benchmark,
+    CatalogFile,
+    LongContextTier,
+    Model,
+    PricePeriod,
+    Score,
+    Source,
+)
+
+__all__ = ["dump_catalog_file", "write_catalog_file"]
+
+# Field order per type. Every field of the schema must appear (checked by the tests), so a field
+# added to the schema cannot be silently dropped by the writer.
+_ORDER: dict[type[Any], tuple[str, ...]] = {
+    CatalogFile: ("schema_version", "currency", "notice", "sources", "benchmarks", "models"),
+    Source: ("title", "url", "license", "retrieved", "note"),
+    Benchmark: ("name", "scale", "higher_is_better", "elo_scale", "elo_base", "url", "description"),
+    Alias: ("name", "since", "until"),
+    LongContextTier: ("above_input_tokens", "input", "output", "cached_input"),
+    PricePeriod: (
+        "since",
+        "until",
+        "host",
+        "input",
+        "output",
+        "cached_input",
+        "cache_write",
+        "batch_input",
+        "batch_output",
+        "long_context",
+        "source",
+        "note",
+    ),
+    Score: ("benchmark", "category", "as_of", "value", "ci_lower", "ci_upper", "votes", "source"),
+    Model: (
+        "id",
+        "name",
+        "provider",
+        "aliases",
+        "released",
+        "retired",
+        "license",
+        "open_weights",
+        "context_window",
+        "max_output_tokens",
+        "output_multiplier",
+        "source",
+        "notes",
+        "prices",
+        "scores",
+    ),
+}
+_FLOW = (Alias, LongContextTier, PricePeriod, Score)
+_ALWAYS = {(CatalogFile, "currency")}
+
+
+def _defaults(cls: type[Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            out[f.name] = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            out[f.name] = f.default_factory()
+    return out
+
+
+_DEFAULTS = {cls: _defaults(cls) for cls in _ORDER}
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper with the catalog's representers; never used for anything else."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        # Shared objects (the same date on a price and a score) must not become &anchors.
+        return True
+
+
+def _represent_float(dumper: yaml.SafeDumper, value: float) -> yaml.ScalarNode:
+    if not math.isfinite(value):  # the schema forbids these; fail loudly rather than write junk
+        raise ValueError(f"cannot write non-finite number {value!r}")
+    if value.is_integer() and abs(value) < 1e15:
+        # Tagged as an int so it stays plain; validation turns it back into the same float.
+        return dumper.represent_scalar("tag:yaml.org,2002:int", str(int(value)))
+    text = repr(value)
+    if "e" in text and "." not in text.split("e")[0]:
+        # YAML 1.1 (PyYAML) reads "1e-07" as a string; "1.0e-07" is a float.
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}.0e{exponent}"
+    return dumper.represent_scalar("tag:yaml.org,2002:float", text)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # Multi-line text (license notices) reads best as a literal block.
+    style = "|" if "\n" in value.rstrip("\n") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def _represent_dataclass(cls: type[Any]) -> Callable[[yaml.SafeDumper, Any], yaml.Node]:
+    order = _ORDER[cls]
+    defaults = _DEFAULTS[cls]
+    flow = cls in _FLOW
+
+    def represent(dumper: yaml.SafeDumper, obj: Any) -> yaml.Node:
+        items: list[tuple[str, Any]] = []
+        for name in order:
+            value = getattr(obj, name)
+            if name in defaults and value == defaults[name] and (cls, name) not in _ALWAYS:
+                continue
+            if cls is Alias and name == "name" and obj.since is None and obj.until is None:
+                return dumper.represent_data(value)  # an undated alias is a plain string
+            items.append((name, list(value) if isinstance(value, tuple) else value))
+        node = dumper.represent_mapping("tag:yaml.org,2002:map", items)
+        node.flow_style = flow
+        return node
+
+    return represent
+
+
+def _represent_tuple(dumper: yaml.SafeDumper, value: tuple[Any, ...]) -> yaml.Node:
+    return dumper.represent_list(list(value))
+
+
+_Dumper.add_representer(float, _represent_float)
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(tuple, _represent_tuple)
+for _cls in _ORDER:
+    _Dumper.add_representer(_cls, _represent_dataclass(_cls))
+
+
+def _check_dates(cf: CatalogFile) -> None:
+    # A datetime would be written with a time part and read back as a datetime, not a date.
+    for model in cf.models:
+        for item in (*model.prices, *model.scores, *model.aliases):
+            for name in ("since", "until", "as_of"):
+                value = getattr(item, name, None)
+                if isinstance(value, dt.datetime):
+                    raise TypeError(f"model {model.id!r}: {name} must be a date, not a datetime")
+
+
+def dump_catalog_file(cf: CatalogFile) -> str:
+    """Return ``cf`` as YAML text that :func:`yaml.safe_load` plus validation turns back into ``cf``.
+
+    Args:
+        cf: A validated catalog file.
+
+    Returns:
+        UTF-8-ready text ending in a newline.
+
+    >>> print(dump_catalog_file(CatalogFile(schema_version=1)), end="")
+    schema_version: 1
+    currency: USD
+    """
+    if not isinstance(cf, CatalogFile):
+        raise TypeError(f"cf must be a CatalogFile, not {type(cf).__name__}")
+    _check_dates(cf)
+    text: str = yaml.dump(
+        cf,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=1_000_000,  # one line per flow mapping, however long
+        indent=2,
+    )
+    return text
+
+
+def write_catalog_file(path: str | os.PathLike[str], cf: CatalogFile) -> None:
+    """Write ``cf`` to ``path`` atomically: readers see the old file or the new one, never half.
+
+    Args:
+        path: Destination; its folder must exist. An existing file keeps its permissions.
+        cf: The catalog file to write.
+    """
+    atomic_write_text(path, dump_catalog_file(cf))

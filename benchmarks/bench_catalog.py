@@ -1,0 +1,182 @@
+"""Catalog speed (issue: Catalog): CLI start-up and loading a 10,000-model catalog, as ratios.
+
+(a) ``advisor models`` wall time / ``python -c "import numpy, pydantic, yaml"`` (goal <= 1.3x),
+    with the parse cache warm (every run after the first) and, for reference, with it off;
+    the same for ``advisor recommend --target gpt-4o`` (decision-engine issue, goal <= 1.3x).
+(b) loading a generated 10,000-model catalog / bare ``yaml.load(..., Loader=yaml.CSafeLoader)``
+    of the same file (goal <= 2x), without the cache (parse + validate + checks), and with it.
+
+Run: python benchmarks/bench_catalog.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import markdown, median_call, median_wall
+
+
+def generate_catalog(path: Path, n: int, seed: int = 0) -> None:
+    """A realistic catalog of ``n`` models: aliases, dated prices, six score snapshots each."""
+    rng = random.Random(seed)
+    snapshots = ["2024-06-19", "2024-07-24", "2024-10-16", "2025-01-29", "2025-07-18", "2025-08-04"]
+    lines = [
+        "schema_version: 1",
+        "currency: USD",
+        "sources:",
+        "  gen: {title: generated for the benchmark}",
+        "benchmarks:",
+        "  arena-text: {name: Arena, scale: 'Bradley-Terry rating, Elo scale', elo_scale: 400}",
+        "models:",
+    ]
+    for i in range(n):
+        price = round(10 ** rng.uniform(-2, 1.5), 4)
+        lines += [
+            f"  - id: model-{i:05d}",
+            f"    name: Model {i}",
+            f"    provider: Provider {i % 40}",
+            f"    aliases: [Model-{i:05d}-display, provider/model-{i:05d}]",
+            "    released: 2024-01-15",
+            "    license: Proprietary",
+            f"    context_window: {rng.choice([8192, 32768, 128000, 200000, 1000000])}",
+            "    prices:",
+            f"      - {{since: 2024-01-15, until: 2025-01-01, input: {price}, output: {price * 3:.4f}, source: gen}}",
+            f"      - {{since: 2025-01-01, input: {price / 2:.4f}, output: {price * 1.5:.4f}, cached_input: {price / 8:.4f}, source: gen}}",
+            "    scores:",
+        ]
+        for day in snapshots:
+            score = rng.randint(900, 1450)
+            lines.append(
+                f"      - {{benchmark: arena-text, as_of: {day}, value: {score}, ci_lower: {score - rng.randint(2, 9)}, "
+                f"ci_upper: {score + rng.randint(2, 9)}, votes: {rng.randint(1000, 90000)}, source: gen}}"
+            )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def bench_cli(runs: int) -> list[list[object]]:
+    exe = Path(sys.executable).parent / "advisor"
+    if not exe.exists():
+        raise SystemExit(f"the advisor command is not installed beside {sys.executable}")
+    floor = [sys.executable, "-c", "import numpy, pydantic, yaml"]
+    models = [str(exe), "models"]
+    recommend = [str(exe), "recommend", "--target", "gpt-4o", "--as-of", "2024-07-24"]
+    import compileall
+
+    import advisor
+
+    compileall.compile_dir(Path(advisor.__file__).parent, quiet=1)  # as `pip install` does
+    cache = tempfile.mkdtemp(prefix="advisor-bench-cache-")
+    try:
+        env = {"ADVISOR_CACHE_DIR": cache}
+        median_wall({"warm": models}, 1, env)  # fill the cache
+        warm = median_wall({"floor": floor, "models": models, "recommend": recommend}, runs, env)
+        cold = median_wall(
+            {"floor": floor, "models": models, "recommend": recommend},
+            max(3, runs // 3),
+            {"ADVISOR_NO_CACHE": "1"},
+        )
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    rows = []
+    for name, goal in (("models", 1.3), ("recommend", 1.3)):
+        ratio = warm[name] / warm["floor"]
+        rows.append(
+            [
+                f"`advisor {name}` (cache warm)",
+                f"{warm[name] * 1000:.0f} ms",
+                f"{warm['floor'] * 1000:.0f} ms",
+                f"{ratio:.2f}x",
+                f"<= {goal}x",
+                "met" if ratio <= goal else "NOT met",
+            ]
+        )
+        ratio = cold[name] / cold["floor"]
+        rows.append(
+            [
+                f"`advisor {name}` (cache off)",
+                f"{cold[name] * 1000:.0f} ms",
+                f"{cold['floor'] * 1000:.0f} ms",
+                f"{ratio:.2f}x",
+                "-",
+                "-",
+            ]
+        )
+    return rows
+
+
+def bench_load(n: int) -> list[list[object]]:
+    import yaml
+
+    from advisor.catalog import load_catalog
+    from advisor.catalog_io import load_file
+
+    folder = Path(tempfile.mkdtemp(prefix="advisor-bench-"))
+    try:
+        path = folder / "big.yaml"
+        generate_catalog(path, n)
+        text = path.read_text(encoding="utf-8")
+        os.environ["ADVISOR_CACHE_DIR"] = str(folder / "cache")
+        base = median_call(lambda: yaml.load(text, Loader=yaml.CSafeLoader), repeat=5, number=1)
+        ours = median_call(lambda: load_file(path, use_cache=False), repeat=5, number=1)
+        layered = median_call(lambda: load_catalog(path, bundled=False), repeat=5, number=1)
+        view = median_call(
+            lambda: load_catalog(path, bundled=False).as_of(dt.date(2024, 7, 24)), repeat=5, number=1
+        )
+        size = path.stat().st_size
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    label = f"{n:,} models, {size / 1e6:.1f} MB"
+    return [
+        [
+            f"load_file, no cache ({label})",
+            f"{ours * 1000:.0f} ms",
+            f"{base * 1000:.0f} ms",
+            f"{ours / base:.2f}x",
+            "<= 2x",
+            "met" if ours / base <= 2 else "NOT met",
+        ],
+        [
+            f"load_catalog, cache warm ({label})",
+            f"{layered * 1000:.0f} ms",
+            f"{base * 1000:.0f} ms",
+            f"{layered / base:.2f}x",
+            "-",
+            "-",
+        ],
+        [
+            "load_catalog + as_of view, cache warm",
+            f"{view * 1000:.0f} ms",
+            f"{base * 1000:.0f} ms",
+            f"{view / base:.2f}x",
+            "-",
+            "-",
+        ],
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="small sizes, few runs (a smoke test)")
+    args = parser.parse_args()
+    runs = 3 if args.quick else 21
+    n = 500 if args.quick else 10_000
+    rows = bench_cli(runs) + bench_load(n)
+    print(markdown(["case", "advisor", "baseline", "ratio", "goal", ""], rows))
+    print(
+        '\nBaselines: `python -c "import numpy, pydantic, yaml"` for the CLI rows (same run, interleaved); '
+        "`yaml.load(text, Loader=yaml.CSafeLoader)` of the same file for the load rows."
+    )
+
+
+if __name__ == "__main__":
+    main()
