@@ -18,13 +18,14 @@ __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
     "AdvisorError": "advisor.errors",
+    "BattleCounts": "advisor.ratings",
     "Catalog": "advisor.catalog",
     "CatalogError": "advisor.errors",
     "Comparison": "advisor.select",
-    "CostReport": "advisor.cost",
+    "CostReport": "advisor.workload",
     "Frontier": "advisor.select",
     "Leaderboard": "advisor.select",
-    "ModelCost": "advisor.cost",
+    "ModelCost": "advisor.workload",
     "NoCandidateError": "advisor.errors",
     "Ratings": "advisor.ratings",
     "Recommendation": "advisor.select",
@@ -32,25 +33,28 @@ _EXPORTS: dict[str, str] = {
     "Router": "advisor.router",
     "UnknownMetricError": "advisor.errors",
     "UnknownModelError": "advisor.errors",
-    "Workload": "advisor.cost",
+    "Workload": "advisor.workload",
     "compare": "advisor.select",
-    "cost": "advisor.cost",
+    "cost": "advisor.workload",
     "fit_ratings": "advisor.ratings",
     "frontier": "advisor.select",
     "load_catalog": "advisor.catalog",
     "models": "advisor.listing",
-    "pareto_front": "advisor.frontier",
-    "pareto_front_nd": "advisor.frontier",
+    "pareto_front": "advisor.pareto",
+    "pareto_front_nd": "advisor.pareto",
     "rank": "advisor.select",
+    "rate": "advisor.battles",
+    "read_battles": "advisor.battles",
     "recommend": "advisor.select",
     "tie_aware_ranks": "advisor.ratings",
-    "uncertain_pareto_front": "advisor.frontier",
+    "uncertain_pareto_front": "advisor.pareto",
     "validate_catalog": "advisor.catalog",
     "win_probability": "advisor.ratings",
 }
 
 __all__ = [
     "AdvisorError",
+    "BattleCounts",
     "Catalog",
     "CatalogError",
     "Comparison",
@@ -75,6 +79,8 @@ __all__ = [
     "pareto_front",
     "pareto_front_nd",
     "rank",
+    "rate",
+    "read_battles",
     "recommend",
     "tie_aware_ranks",
     "uncertain_pareto_front",
@@ -97,8 +103,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from advisor.battles import rate, read_battles
     from advisor.catalog import Catalog, load_catalog, validate_catalog
-    from advisor.cost import CostReport, ModelCost, Workload, cost
     from advisor.errors import (
         AdvisorError,
         CatalogError,
@@ -106,9 +112,9 @@ if TYPE_CHECKING:
         UnknownMetricError,
         UnknownModelError,
     )
-    from advisor.frontier import pareto_front, pareto_front_nd, uncertain_pareto_front
     from advisor.listing import models
-    from advisor.ratings import Ratings, fit_ratings, tie_aware_ranks, win_probability
+    from advisor.pareto import pareto_front, pareto_front_nd, uncertain_pareto_front
+    from advisor.ratings import BattleCounts, Ratings, fit_ratings, tie_aware_ranks, win_probability
     from advisor.router import Route, Router
     from advisor.select import (
         Comparison,
@@ -120,3 +126,4 @@ if TYPE_CHECKING:
         rank,
         recommend,
     )
+    from advisor.workload import CostReport, ModelCost, Workload, cost

@@ -16,6 +16,7 @@ finds the first offending line.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -204,21 +205,40 @@ def _read_jsonl(path: Path, name: str, drop_if: tuple[str, ...]) -> BattleCounts
     distinct: Counter[bytes] = Counter()
     limit = 0
 
+    # (model_a, model_b, winner, *flags) values already checked: lines differing only in other
+    # fields (ids, timestamps) skip the checks. Bounded by the distinct battles, not the lines.
+    checked: dict[tuple[Any, ...], tuple[str, str, int, bool]] = {}
+    loads = json.loads
+
     def flush() -> None:
         nonlocal dropped, kind
         for line, times in distinct.items():
-            try:
-                record = _json_record(line)
-                if record is None:
-                    continue
-                if kind is None:
-                    kind = "counts" if "winner" not in record and "wins_a" in record else "battles"
-                if kind == "counts":
-                    _add_counts(pairs, _counts(_json_fields(record, COUNT_COLUMNS), record, "field"), times)
-                    continue
-                a, b, outcome, invalid = _battle(_json_fields(record, BATTLE_COLUMNS), record, drop_if)
-            except _Bad:
-                _raise_first_jsonl_problem(path, name, drop_if, kind)
+            if kind == "battles":
+                try:
+                    record = loads(line.decode("utf-8"))
+                    key = tuple(record.get(c) for c in BATTLE_COLUMNS) + tuple(record.get(c) for c in drop_if)
+                    battle = checked[key]
+                except (ValueError, AttributeError, KeyError, TypeError):
+                    battle = None  # not yet seen, or something to report: the full checks below decide
+            else:
+                battle = None
+            if battle is None:
+                try:
+                    record = _json_record(line)
+                    if record is None:
+                        continue
+                    if kind is None:
+                        kind = "counts" if "winner" not in record and "wins_a" in record else "battles"
+                    if kind == "counts":
+                        _add_counts(pairs, _counts(_json_fields(record, COUNT_COLUMNS), record, "field"), times)
+                        continue
+                    battle = _battle(_json_fields(record, BATTLE_COLUMNS), record, drop_if)
+                except _Bad:
+                    _raise_first_jsonl_problem(path, name, drop_if, kind)
+                key = tuple(record.get(c) for c in BATTLE_COLUMNS) + tuple(record.get(c) for c in drop_if)
+                with contextlib.suppress(TypeError):  # an unhashable flag value: checked each time
+                    checked[key] = battle
+            a, b, outcome, invalid = battle
             if invalid:
                 dropped += times
             else:

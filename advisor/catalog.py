@@ -59,10 +59,18 @@ def load_catalog(*paths: str | os.PathLike[str], bundled: bool = True) -> Catalo
     >>> cat.get("gpt-4o-mini-2024-07-18").provider
     'OpenAI'
     """
+    loaded, problems = _load_files(paths, bundled)
+    if not loaded and not problems:
+        raise CatalogError([Problem("<none>", "no catalog files given (bundled=False and no paths)")])
+    if problems:
+        raise CatalogError(problems)
+    return merge_layers(loaded)
+
+
+def _load_files(paths: Sequence[str | os.PathLike[str]], bundled: bool) -> tuple[list[LoadedFile], list[Problem]]:
+    """Read every file (bundled first), collecting the problems of all of them."""
     files: list[str | os.PathLike[str]] = [bundled_catalog_path()] if bundled else []
     files.extend(paths)
-    if not files:
-        raise CatalogError([Problem("<none>", "no catalog files given (bundled=False and no paths)")])
     loaded: list[LoadedFile] = []
     problems: list[Problem] = []
     for path in files:
@@ -70,9 +78,7 @@ def load_catalog(*paths: str | os.PathLike[str], bundled: bool = True) -> Catalo
             loaded.append(load_file(path))
         except CatalogError as exc:
             problems.extend(exc.problems)
-    if problems:
-        raise CatalogError(problems)
-    return merge_layers(loaded)
+    return loaded, problems
 
 
 def merge_layers(files: Sequence[LoadedFile]) -> Catalog:
@@ -162,14 +168,10 @@ def _check_references(
         report(i, entry.id, f"unknown source {entry.source!r} (define it under sources:)", "source")
     for j, p in enumerate(entry.prices):
         if p.source not in sources:
-            report(
-                i, entry.id, f"unknown source {p.source!r} (define it under sources:)", "prices", j, "source"
-            )
+            report(i, entry.id, f"unknown source {p.source!r} (define it under sources:)", "prices", j, "source")
     for j, s in enumerate(entry.scores):
         if s.source not in sources:
-            report(
-                i, entry.id, f"unknown source {s.source!r} (define it under sources:)", "scores", j, "source"
-            )
+            report(i, entry.id, f"unknown source {s.source!r} (define it under sources:)", "scores", j, "source")
         if s.benchmark not in benchmarks:
             report(
                 i,
@@ -219,9 +221,7 @@ def _overlaps(a0: dt.date | None, a1: dt.date | None, b0: dt.date | None, b1: dt
     return (a0 or dt.date.min) < (b1 or dt.date.max) and (b0 or dt.date.min) < (a1 or dt.date.max)
 
 
-_OVERRIDABLE = tuple(
-    f for f in dataclasses.fields(Model) if f.name not in ("id", "aliases", "prices", "scores")
-)
+_OVERRIDABLE = tuple(f for f in dataclasses.fields(Model) if f.name not in ("id", "aliases", "prices", "scores"))
 
 
 def _overlay(base: Model, entry: Model) -> Model:
@@ -330,6 +330,11 @@ class Catalog:
             models.append(dataclasses.replace(m, prices=prices, scores=scores))
         return dataclasses.replace(self, models=tuple(models), date=day)
 
+    def first_date(self) -> dt.date | None:
+        """The earliest day on which any model of the catalog existed, if any has a date."""
+        dates = [d for d in (_first_seen(m) for m in self.models) if d is not None]
+        return min(dates) if dates else None
+
     def view(self) -> Catalog:
         """This catalog if it is already a dated view, else the view as of today."""
         return self if self.date is not None else self.as_of(dt.date.today())
@@ -367,9 +372,11 @@ class Catalog:
         """Split ``metric`` and make sure the catalog knows it; raise UnknownMetricError if not."""
         benchmark, category = parse_metric(metric)
         known = set(self.metrics())
-        if benchmark not in self.benchmarks or metric_key(benchmark, category) not in known:
-            raise UnknownMetricError(metric, known)
-        return benchmark, category
+        if metric_key(benchmark, category) in known and benchmark in self.benchmarks:
+            return benchmark, category
+        if benchmark in self.benchmarks and self.date is not None and category == "overall":
+            raise UnknownMetricError(metric, known, note=f"no {metric} scores as of {self.date}")
+        raise UnknownMetricError(metric, known)
 
     def filter(
         self,
@@ -440,15 +447,7 @@ def validate_catalog(*paths: str | os.PathLike[str], bundled: bool = True) -> Va
 
     Never raises for bad files: the problems are in the report, one per line when printed.
     """
-    files: list[str | os.PathLike[str]] = [bundled_catalog_path()] if bundled else []
-    files.extend(paths)
-    loaded: list[LoadedFile] = []
-    problems: list[Problem] = []
-    for path in files:
-        try:
-            loaded.append(load_file(path))
-        except CatalogError as exc:
-            problems.extend(exc.problems)
+    loaded, problems = _load_files(paths, bundled)
     count = 0
     warnings: tuple[Problem, ...] = tuple(w for lf in loaded for w in lf.warnings)
     if not problems:
@@ -457,6 +456,7 @@ def validate_catalog(*paths: str | os.PathLike[str], bundled: bool = True) -> Va
             count = len(merged)
         except CatalogError as exc:
             problems.extend(exc.problems)
+    files = [bundled_catalog_path()] if bundled else []
     return ValidationReport(
-        files=tuple(os.fspath(f) for f in files), problems=tuple(problems), warnings=warnings, models=count
+        files=tuple(os.fspath(f) for f in (*files, *paths)), problems=tuple(problems), warnings=warnings, models=count
     )

@@ -48,9 +48,7 @@ class InputFileError(AdvisorError):
 class UnknownModelError(AdvisorError, KeyError):
     """A model name matches no id or alias in the catalog."""
 
-    def __init__(
-        self, name: str, candidates: Iterable[str] = (), *, suggestions: Iterable[str] | None = None
-    ) -> None:
+    def __init__(self, name: str, candidates: Iterable[str] = (), *, suggestions: Iterable[str] | None = None) -> None:
         self.name = name
         if suggestions is None:
             close = difflib.get_close_matches(name, list(dict.fromkeys(candidates)), n=3, cutoff=0.6)
@@ -66,8 +64,11 @@ class UnknownModelError(AdvisorError, KeyError):
 class UnknownMetricError(AdvisorError, KeyError):
     """A metric names no benchmark/category present in the catalog."""
 
-    def __init__(self, metric: str, known: Iterable[str] = ()) -> None:
+    def __init__(self, metric: str, known: Iterable[str] = (), *, note: str | None = None) -> None:
         known = sorted(known)
+        if note is not None:
+            super().__init__(f"{note} (is the date before the benchmark's first snapshot?)")
+            return
         close = difflib.get_close_matches(metric, known, n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         listing = f" (known: {', '.join(known)})" if known and not close else ""

@@ -60,9 +60,7 @@ _NEWTON_TOL = 1e-10  # natural-log-odds units; 1e-10 is ~2e-8 Elo points
 _BATCH_BYTES = 1 << 27  # memory for one batch of bootstrap matrices, about 128 MiB per array
 
 
-def win_probability(
-    r_a: npt.ArrayLike, r_b: npt.ArrayLike, *, scale: float = 400.0, base: float = 10.0
-) -> FloatArray:
+def win_probability(r_a: npt.ArrayLike, r_b: npt.ArrayLike, *, scale: float = 400.0, base: float = 10.0) -> FloatArray:
     """Probability that a model rated ``r_a`` beats one rated ``r_b`` (ties as half wins).
 
     ``1 / (1 + base ** ((r_b - r_a) / scale))``, computed without overflow for any gap;
@@ -181,9 +179,7 @@ class BattleCounts:
         return cls(models=models, pairs=pairs, counts=counts, dropped=dropped)
 
     @classmethod
-    def from_battles(
-        cls, model_a: Sequence[str], model_b: Sequence[str], winner: Sequence[str]
-    ) -> BattleCounts:
+    def from_battles(cls, model_a: Sequence[str], model_b: Sequence[str], winner: Sequence[str]) -> BattleCounts:
         """Count row-level battles; ``winner`` is one of :data:`OUTCOMES`.
 
         Raises:
@@ -215,9 +211,7 @@ class BattleCounts:
         new = [mapping.get(m, m) for m in self.models]
         a = [new[k] for k in self.pairs[:, 0].tolist()]
         b = [new[k] for k in self.pairs[:, 1].tolist()]
-        for x, y, old_x, old_y in zip(
-            a, b, self.pairs[:, 0].tolist(), self.pairs[:, 1].tolist(), strict=True
-        ):
+        for x, y, old_x, old_y in zip(a, b, self.pairs[:, 0].tolist(), self.pairs[:, 1].tolist(), strict=True):
             if x == y:
                 raise AdvisorError(
                     f"{self.models[old_x]!r} and {self.models[old_y]!r} battled each other but both are {x!r}"
@@ -465,8 +459,7 @@ def _newton(wins: FloatArray, reg: float, theta0: FloatArray) -> FloatArray:
         if active.size == 0:
             return theta
     raise AdvisorError(
-        "the Bradley-Terry fit did not converge; the comparison graph is close to separable "
-        "(pass regularization > 0)"
+        "the Bradley-Terry fit did not converge; the comparison graph is close to separable (pass regularization > 0)"
     )
 
 
@@ -526,9 +519,7 @@ def _names(models: Sequence[str], mask: npt.NDArray[np.bool_], limit: int = 5) -
     return shown + (f" and {len(chosen) - limit} more" if len(chosen) > limit else "")
 
 
-def _check_identifiable(
-    wins: FloatArray, models: Sequence[str], reg: float, round_number: int | None = None
-) -> None:
+def _check_identifiable(wins: FloatArray, models: Sequence[str], reg: float, round_number: int | None = None) -> None:
     """Raise unless the Bradley-Terry MLE is finite (or the prior makes it so)."""
     n = wins.shape[0]
     beat = wins > 0  # beat[i, j]: i won (or tied, as half) against j at least once

@@ -8,9 +8,9 @@ import dataclasses
 import numpy as np
 
 from advisor.catalog import DEFAULT_METRIC, Catalog
-from advisor.cost import Per, Workload
-from advisor.frontier import pareto_front
+from advisor.pareto import pareto_front
 from advisor.select import pool
+from advisor.workload import Per, Workload
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from advisor.catalog import DEFAULT_METRIC, Catalog, score_of
-from advisor.cost import PER_UNITS, ModelCost, Per, Workload, model_costs
 from advisor.errors import AdvisorError, NoCandidateError
-from advisor.frontier import pareto_front, uncertain_pareto_front
+from advisor.pareto import pareto_front, uncertain_pareto_front
 from advisor.ratings import tie_aware_ranks, win_probability
 from advisor.schema import Model, Score
+from advisor.workload import PER_UNITS, ModelCost, Per, Workload, model_costs
 
 
 @dataclasses.dataclass(frozen=True)
@@ -189,9 +189,7 @@ def frontier(
         front = pareto_front(p.cost, p.score)
         stat = uncertain_pareto_front(p.cost, p.lower, p.upper)
         order = np.lexsort((-p.score, p.cost))
-        points = [
-            FrontierPoint(p.options[i], bool(front[i]), bool(stat[i])) for i in order if front[i] or stat[i]
-        ]
+        points = [FrontierPoint(p.options[i], bool(front[i]), bool(stat[i])) for i in order if front[i] or stat[i]]
     return Frontier(metric, PER_UNITS[per], p.as_of, w, tuple(points), p.left_out)
 
 
@@ -272,9 +270,7 @@ def recommend(
     if budget is not None and not budget >= 0:
         raise AdvisorError(f"budget must be >= 0, got {budget}")
     if not any(bars) and budget is None:
-        raise AdvisorError(
-            "say what you need: a quality bar (target, min_score, min_win_rate) and/or a budget"
-        )
+        raise AdvisorError("say what you need: a quality bar (target, min_score, min_win_rate) and/or a budget")
 
     view = catalog.view()
     w = workload or Workload()
@@ -439,9 +435,7 @@ def rank(catalog: Catalog, *, metric: str = DEFAULT_METRIC, workload: Workload |
     hi = np.array([s.ci_upper if s.ci_upper is not None else s.value for _, s in scored], dtype=float)
     ranks = tie_aware_ranks(lo, hi) if higher else tie_aware_ranks(-hi, -lo)
     rows = [
-        RankRow(
-            int(r), m.id, m.name or m.id, m.provider, s.value, float(a), float(b), s.votes, by_id.get(m.id)
-        )
+        RankRow(int(r), m.id, m.name or m.id, m.provider, s.value, float(a), float(b), s.votes, by_id.get(m.id))
         for (m, s), r, a, b in zip(scored, ranks, lo, hi, strict=False)
     ]
     rows.sort(key=lambda r: (r.rank, -r.score if higher else r.score, r.id))
@@ -510,9 +504,7 @@ def compare(
         sig = ci_a[0] > ci_b[1] or ci_b[0] > ci_a[1]
         if bench.elo_scale:
             sign = 1.0 if bench.higher_is_better else -1.0
-            prob = float(
-                win_probability(sign * sa.value, sign * sb.value, scale=bench.elo_scale, base=bench.elo_base)
-            )
+            prob = float(win_probability(sign * sa.value, sign * sb.value, scale=bench.elo_scale, base=bench.elo_base))
     return Comparison(
         a=ma.id,
         b=mb.id,

@@ -53,9 +53,7 @@ EXPECTED = {
 
 
 def test_jsonl_and_csv_battles_give_the_same_counts(tmp_path: Path) -> None:
-    j = write_jsonl(
-        tmp_path / "b.jsonl", [dict(zip(("model_a", "model_b", "winner"), r, strict=True)) for r in ROWS]
-    )
+    j = write_jsonl(tmp_path / "b.jsonl", [dict(zip(("model_a", "model_b", "winner"), r, strict=True)) for r in ROWS])
     c = write_csv(tmp_path / "b.csv", "model_a,model_b,winner", ROWS)
     assert as_dict(read_battles(j)) == as_dict(read_battles(c)) == EXPECTED
     assert read_battles(j).models == ("claude-3", "gpt-4o", "llama-3")
@@ -65,9 +63,7 @@ def test_format_is_sniffed_without_a_known_suffix(tmp_path: Path) -> None:
     j = write_jsonl(
         tmp_path / "battles.txt", [dict(zip(("model_a", "model_b", "winner"), r, strict=True)) for r in ROWS]
     )
-    c = write_csv(
-        tmp_path / "battles.dat", "winner,model_b,model_a,note", [(w, b, a, "x") for a, b, w in ROWS]
-    )
+    c = write_csv(tmp_path / "battles.dat", "winner,model_b,model_a,note", [(w, b, a, "x") for a, b, w in ROWS])
     assert as_dict(read_battles(j)) == as_dict(read_battles(c)) == EXPECTED
 
 
@@ -105,9 +101,7 @@ def test_drop_if_leaves_out_flagged_votes(tmp_path: Path) -> None:
     kept = read_battles(j, drop_if=["identity_revealed"])
     assert as_dict(kept) == {("a", "b"): [0, 2, 0]} and kept.dropped == 2
     assert as_dict(read_battles(j)) == {("a", "b"): [1, 2, 1]}  # without the flag all count
-    c = write_csv(
-        tmp_path / "f.csv", "model_a,model_b,winner,bad", [("a", "b", "model_a", 1), ("a", "b", "tie", "")]
-    )
+    c = write_csv(tmp_path / "f.csv", "model_a,model_b,winner,bad", [("a", "b", "model_a", 1), ("a", "b", "tie", "")])
     kept = read_battles(c, drop_if=["bad"])
     assert as_dict(kept) == {("a", "b"): [0, 0, 1]} and kept.dropped == 1
 
@@ -151,9 +145,7 @@ def test_real_llm_judge_battles() -> None:
         (int(row[0]), int(row[1])) if i == haiku else (int(row[1]), int(row[0]))
         for (i, _), row in zip(c.pairs, c.counts, strict=True)
     ]
-    assert (
-        sum(h for h, _ in won) == 347 and sum(o for _, o in won) == 1758 and int(c.counts[:, 2].sum()) == 31
-    )
+    assert sum(h for h, _ in won) == 347 and sum(o for _, o in won) == 1758 and int(c.counts[:, 2].sum()) == 31
 
 
 @pytest.mark.skipif(not PAIRS.exists(), reason="shared data not found at ../shared/data")

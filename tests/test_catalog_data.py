@@ -112,6 +112,49 @@ def test_july_2024_against_the_source_files(catalog: CatalogFile, shared_data: P
     )
 
 
+def test_context_windows_from_the_models_own_litellm_keys(catalog: CatalogFile, shared_data: Path) -> None:
+    from advisor.importers.litellm import host_for, is_own_key
+
+    maps = {}
+    for key, name in (
+        ("litellm-1.109.1", "litellm_model_prices_and_context_window_pypi-1.109.1.json"),
+        ("litellm-2024-07-25", "tokencost_litellm_model_prices_2024-07-25.json"),
+    ):
+        with open(shared_data / "prices" / name, encoding="utf-8") as fh:
+            maps[key] = json.load(fh)
+    newest = maps["litellm-1.109.1"]
+    # Spot checks read straight from the files.
+    mini = _model(catalog, "gpt-4o-mini-2024-07-18")
+    entry = newest["gpt-4o-mini-2024-07-18"]
+    assert (entry["max_input_tokens"], entry["max_output_tokens"]) == (128_000, 16_384)
+    assert (mini.context_window, mini.max_output_tokens, mini.source) == (128_000, 16_384, "litellm-1.109.1")
+    # Gone from the newest map: the 2024-07-25 map's figures.
+    sonnet = _model(catalog, "claude-3-5-sonnet-20240620")
+    entry = maps["litellm-2024-07-25"]["claude-3-5-sonnet-20240620"]
+    assert "claude-3-5-sonnet-20240620" not in newest
+    assert (sonnet.context_window, sonnet.max_output_tokens, sonnet.source) == (
+        entry["max_input_tokens"], entry["max_output_tokens"], "litellm-2024-07-25",
+    )  # fmt: skip
+    # Every figure is that of a maker's own key in the map its source names; the newest map wins.
+    with_context = [m for m in catalog.models if m.context_window is not None]
+    assert len(with_context) == 45
+    assert sum(1 for m in with_context if m.context_window >= 100_000) == 33
+    for m in with_context:
+        assert m.source in maps, m.id
+        own = [
+            (e.get("max_input_tokens"), e.get("max_output_tokens"))
+            for k, e in maps[m.source].items()
+            if k != "sample_spec" and is_own_key(k, m.id) and host_for(e.get("litellm_provider", ""), k, m) is None
+        ]
+        assert (m.context_window, m.max_output_tokens) in own, m.id
+        if m.source != "litellm-1.109.1":
+            assert not any(
+                is_own_key(k, m.id) and host_for(e.get("litellm_provider", ""), k, m) is None
+                and isinstance(e.get("max_input_tokens"), int)
+                for k, e in newest.items() if k != "sample_spec"
+            ), m.id  # fmt: skip
+
+
 def test_text_davinci_003_is_price_only(catalog: CatalogFile, shared_data: Path) -> None:
     with open(shared_data / "prices" / "verified_prices_2024-07.derived.csv", encoding="utf-8") as fh:
         row = next(r for r in csv.DictReader(fh) if r["model"] == "text-davinci-003")

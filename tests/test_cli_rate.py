@@ -36,9 +36,7 @@ ROWS = (
 @pytest.fixture
 def battles_csv(tmp_path: Path) -> Path:
     path = tmp_path / "battles.csv"
-    path.write_text(
-        "model_a,model_b,winner\n" + "".join(f"{a},{b},{w}\n" for a, b, w in ROWS), encoding="utf-8"
-    )
+    path.write_text("model_a,model_b,winner\n" + "".join(f"{a},{b},{w}\n" for a, b, w in ROWS), encoding="utf-8")
     return path
 
 
@@ -239,16 +237,11 @@ def test_never_lost_is_a_one_line_error(tmp_path: Path, capsys: pytest.CaptureFi
 def test_option_errors(battles_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "s.yaml"
     assert main(["rate", str(battles_csv), "--out", str(out)]) == 2
-    assert (
-        capsys.readouterr().err
-        == "Error: --out needs --benchmark NAME (the benchmark the scores belong to)\n"
-    )
+    assert capsys.readouterr().err == "Error: --out needs --benchmark NAME (the benchmark the scores belong to)\n"
     assert not out.exists()
     assert main(["rate", str(battles_csv), "--anchor", "aa=1000"]) == 2
     assert capsys.readouterr().err == "Error: unknown model 'aa'; did you mean 'a'?\n"
-    with pytest.raises(SystemExit) as exc:
-        main(["rate", str(battles_csv), "--anchor", "a=high"])
-    assert exc.value.code == 2
+    assert main(["rate", str(battles_csv), "--anchor", "a=high"]) == 2
     assert "want MODEL=SCORE or a mean score, got 'a=high'" in capsys.readouterr().err
 
 

@@ -156,6 +156,98 @@ def test_litellm_zero_prices_are_never_imported(tmp_path: Path) -> None:
     assert result.report.skipped == ("gpt-4o-2024-05-13: price 0/0 (free tier or unknown)",)
 
 
+def _limits(inp: object, out: object, provider: str = "openai") -> dict[str, object]:
+    return {
+        "litellm_provider": provider, "mode": "chat", "input_cost_per_token": 1.5e-07,
+        "output_cost_per_token": 6e-07, "max_input_tokens": inp, "max_output_tokens": out,
+    }  # fmt: skip
+
+
+MINI = Model(
+    id="gpt-4o-mini-2024-07-18",
+    provider="OpenAI",
+    aliases=(Alias("openai/gpt-4o-mini-2024-07-18"), Alias("azure/gpt-4o-mini-2024-07-18"), Alias("gpt-4o-mini")),
+)
+
+
+def test_litellm_limits_come_from_the_own_key_never_a_host(tmp_path: Path) -> None:
+    path = _map(
+        tmp_path,
+        {
+            "sample_spec": {"max_input_tokens": "max input tokens, if the provider specifies it"},
+            # A host caps the context lower; an azure/<id> key has the id's shape but is a host.
+            "azure/gpt-4o-mini-2024-07-18": {**_limits(64_000, 4_096, "azure"), "max_tokens": 999},
+            "gpt-4o-mini": _limits(32_000, 1_000),  # an alias, not the model's own key
+            "openai/gpt-4o-mini-2024-07-18": _limits(128_000, 16_384),
+            "groq/llama3-70b-8192": _limits(8_192, 8_192, "groq"),
+            "gemini/gemini-1.5-pro": {**_limits("2M", 0, "gemini"), "max_tokens": 8_192},
+            "gpt-4o-2024-05-13": _limits(True, -1),
+        },
+    )
+    result = import_litellm(_base(MINI, LLAMA, GEMINI, GPT4O_0513), path, as_of=D(2025, 9, 2), source_key="ll")
+    mini, llama, gemini, gpt4o = result.catalog.models
+    assert (mini.context_window, mini.max_output_tokens, mini.source) == (128_000, 16_384, "ll")
+    # Only host keys, or figures that are not positive integers (max_tokens is never read): nothing.
+    for m in (llama, gemini, gpt4o):
+        assert (m.context_window, m.max_output_tokens, m.source) == (None, None, None), m.id
+    assert result.report.limits == 1
+    again = import_litellm(result.catalog, path, as_of=D(2025, 9, 2), source_key="ll")
+    assert again.catalog == result.catalog and again.report.limits == 0
+    off = import_litellm(_base(MINI), path, as_of=D(2025, 9, 2), source_key="ll", limits=False)
+    assert off.catalog.models[0].context_window is None and off.report.limits == 0
+
+
+def test_litellm_limits_precedence(tmp_path: Path) -> None:
+    """The last map that gives a model's figures wins; a map without them keeps the earlier ones."""
+    gpt35 = Model(id="gpt-3.5-turbo-0125", provider="OpenAI")
+    hand = Model(id="gpt-4o-2024-08-06", provider="OpenAI", context_window=100_000, source="hist")
+    old = _map(
+        tmp_path,
+        {
+            MINI.id: _limits(128_000, 4_096),
+            gpt35.id: _limits(16_385, 4_096),
+            hand.id: _limits(128_000, 16_384),
+        },
+        "old.json",
+    )
+    new = _map(
+        tmp_path,
+        {MINI.id: _limits(128_000, 16_384), gpt35.id: _limits(None, None), hand.id: _limits(1, 1)},
+        "new.json",
+    )
+    base = _base(MINI, gpt35, hand)
+    first = import_litellm(base, old, as_of=D(2024, 7, 25), source_key="ll", keep_limits={hand.id})
+    second = import_litellm(first.catalog, new, as_of=D(2025, 9, 2), source_key="ll2", keep_limits={hand.id})
+    got = [(m.id, m.context_window, m.max_output_tokens, m.source) for m in second.catalog.models]
+    assert got == [
+        (MINI.id, 128_000, 16_384, "ll2"),  # the newer map wins, both figures and the source
+        (gpt35.id, 16_385, 4_096, "ll"),  # the newer map has no figures: the older ones stay
+        (hand.id, 100_000, None, "hist"),  # hand-set: never touched
+    ]
+    assert (first.report.limits, second.report.limits) == (2, 1)
+    # Without keep_limits the import replaces whatever the model had.
+    plain = import_litellm(base, old, as_of=D(2024, 7, 25), source_key="ll")
+    assert plain.catalog.models[2].context_window == 128_000
+
+
+def test_litellm_disagreeing_provider_keys_leave_limits_alone(tmp_path: Path) -> None:
+    model = Model(
+        id="mistral-large-2407",
+        provider="Mistral",
+        aliases=(Alias("mistral/mistral-large-2407"), Alias("codestral/mistral-large-2407")),
+    )
+    path = _map(
+        tmp_path,
+        {
+            "mistral/mistral-large-2407": _limits(128_000, 128_000, "mistral"),
+            "codestral/mistral-large-2407": _limits(32_000, 8_191, "codestral"),
+        },
+    )
+    result = import_litellm(_base(model), path, as_of=D(2024, 7, 25), source_key="ll")
+    assert result.catalog.models[0].context_window is None
+    assert any("disagree" in s for s in result.report.skipped)
+
+
 def test_litellm_bad_input(tmp_path: Path) -> None:
     bad = _write(tmp_path / "bad.json", '{\n  "a": {\n    "input_cost_per_token": 1e-06,\n  }\n}\n')
     with pytest.raises(InputFileError) as exc:
@@ -396,8 +488,28 @@ def test_cli_failing_import_leaves_file_untouched(tmp_path: Path, capsys: pytest
     assert into.read_bytes() == before
 
 
+def test_cli_import_litellm_limits(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = _map(tmp_path, {MINI.id: _limits(128_000, 16_384)})
+    into = tmp_path / "cat.yaml"
+    into.write_text(dump_catalog_file(_base(MINI)), encoding="utf-8")
+    args = ["catalog", "import", "litellm", str(src), "--into", str(into), "--date", "2025-09-02", "--source-key", "ll"]
+    assert main([*args, "--no-limits", "--dry-run"]) == 0
+    assert capsys.readouterr().out == (
+        f"Would import {src} into {into} (source ll): matched 1, added 1, updated 0, unchanged 0\n"
+    )
+    assert main(args) == 0
+    assert capsys.readouterr().out == (
+        f"Imported {src} into {into} (source ll): matched 1, added 1, updated 0, unchanged 0, "
+        "context windows and max output tokens of 1 model(s)\n"
+    )
+    assert "context_window: 128000\n  max_output_tokens: 16384\n" in into.read_text(encoding="utf-8")
+
+
 def test_cli_import_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
     for kind in ("litellm", "arena", "arena-hard", "history"):
-        with pytest.raises(SystemExit):
-            main(["catalog", "import", kind, "--help"])
+        try:  # main returns argparse's exit code for --help (older versions let SystemExit through)
+            code = main(["catalog", "import", kind, "--help"])
+        except SystemExit as exc:
+            code = exc.code
+        assert code == 0
         assert f"Example:\n  advisor catalog import {kind} " in capsys.readouterr().out

@@ -72,9 +72,7 @@ def reference_scores(
         value = float(np.sum(np.logaddexp(0, z) - y * z))
         return value, x.T @ (1 / (1 + np.exp(-z)) - y)
 
-    res = minimize(
-        loss, np.zeros(len(models)), jac=True, method="BFGS", options={"gtol": 1e-9, "maxiter": 10_000}
-    )
+    res = minimize(loss, np.zeros(len(models)), jac=True, method="BFGS", options={"gtol": 1e-9, "maxiter": 10_000})
     score = 400 * res.x
     score += anchor - score.mean()
     return dict(zip(models, score.tolist(), strict=True))
@@ -169,9 +167,7 @@ def test_relabelling_and_row_order_permute_scores() -> None:
     rename = {f"m{k}": f"z{6 - k}" for k in range(7)}  # reverses the name order too
     order = np.random.default_rng(0).permutation(len(w))
     moved = fit_ratings(
-        BattleCounts.from_battles(
-            [rename[a[k]] for k in order], [rename[b[k]] for k in order], [w[k] for k in order]
-        ),
+        BattleCounts.from_battles([rename[a[k]] for k in order], [rename[b[k]] for k in order], [w[k] for k in order]),
         bootstrap=30,
         seed=1,
     )

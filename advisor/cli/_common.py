@@ -59,7 +59,13 @@ def load_catalog_from_args(args: argparse.Namespace) -> Catalog:
     catalog = load_catalog(*args.catalog, bundled=not args.no_bundled)
     for warning in catalog.warnings:
         print(f"Warning: {warning}", file=sys.stderr)
-    return catalog.as_of(args.as_of or dt.date.today())
+    day = args.as_of or dt.date.today()
+    view = catalog.as_of(day)
+    if not len(view) and len(catalog):
+        first = catalog.first_date()
+        since = f"; its data starts on {first}" if first else ""
+        raise AdvisorError(f"no model in the catalog as of {day}{since}")
+    return view
 
 
 def fail(message: str) -> AdvisorError:

@@ -12,8 +12,8 @@ from advisor.cli.catalog_cmds import add_filter_options
 
 if TYPE_CHECKING:
     from advisor.catalog import Catalog
-    from advisor.cost import Workload
     from advisor.select import LeftOut, Option
+    from advisor.workload import Workload
 
 _UNIT_HEADER = {"mtok": "$/1M tok (blended)", "request": "$/request", "month": "$/month"}
 
@@ -42,21 +42,11 @@ def _positive(text: str) -> float:
 def _common(p: argparse.ArgumentParser, *, per: bool = True) -> None:
     add_catalog_options(p)
     add_filter_options(p)
-    p.add_argument(
-        "--exclude", action="append", default=[], metavar="MODEL", help="leave this model out (repeatable)"
-    )
-    p.add_argument(
-        "--metric", default="arena-text", help="quality metric, benchmark[/category] (default: arena-text)"
-    )
-    w = p.add_argument_group(
-        "workload (default: 3,000 input + 1,000 output tokens per request, the 3:1 blend)"
-    )
-    w.add_argument(
-        "--input-tokens", type=_positive, default=3000.0, metavar="N", help="input tokens per request"
-    )
-    w.add_argument(
-        "--output-tokens", type=_positive, default=1000.0, metavar="N", help="output tokens per request"
-    )
+    p.add_argument("--exclude", action="append", default=[], metavar="MODEL", help="leave this model out (repeatable)")
+    p.add_argument("--metric", default="arena-text", help="quality metric, benchmark[/category] (default: arena-text)")
+    w = p.add_argument_group("workload (default: 3,000 input + 1,000 output tokens per request, the 3:1 blend)")
+    w.add_argument("--input-tokens", type=_positive, default=3000.0, metavar="N", help="input tokens per request")
+    w.add_argument("--output-tokens", type=_positive, default=1000.0, metavar="N", help="output tokens per request")
     w.add_argument(
         "--cached-share", type=_positive, default=0.0, metavar="F", help="share of input read from cache, 0-1"
     )
@@ -81,7 +71,7 @@ def _common(p: argparse.ArgumentParser, *, per: bool = True) -> None:
 
 
 def _workload(args: argparse.Namespace, catalog: Catalog) -> Workload:
-    from advisor.cost import Workload
+    from advisor.workload import Workload
 
     multipliers = {catalog.resolve(name): factor for name, factor in args.output_multiplier}
     try:
@@ -156,9 +146,7 @@ def register(sub: Any) -> None:
     g = p.add_argument_group("what you need")
     g.add_argument("--target", metavar="MODEL", help="not statistically worse than this model")
     g.add_argument("--min-score", type=float, metavar="SCORE", help="score at least this")
-    g.add_argument(
-        "--min-win-rate", type=float, metavar="P", help="Bradley-Terry P(beats --vs) at least this"
-    )
+    g.add_argument("--min-win-rate", type=float, metavar="P", help="Bradley-Terry P(beats --vs) at least this")
     g.add_argument("--vs", metavar="MODEL", help="the model --min-win-rate is measured against")
     g.add_argument("--budget", type=float, metavar="USD", help="the most you pay, in the unit --per names")
     _common(p)
@@ -207,11 +195,7 @@ def _ci(o: Option) -> str:
 def _left_out(left: Sequence[LeftOut], limit: int = 8) -> None:
     by_reason: dict[str, list[str]] = {}
     for x in left:
-        key = (
-            "no price"
-            if x.reason == "no price"
-            else ("retired" if x.reason.startswith("retired") else x.reason)
-        )
+        key = "no price" if x.reason == "no price" else ("retired" if x.reason.startswith("retired") else x.reason)
         by_reason.setdefault(key, []).append(x.id)
     for reason, ids in sorted(by_reason.items()):
         print(f"Left out ({reason}): {_names(ids, limit)}")
@@ -223,7 +207,7 @@ def _names(ids: Sequence[str], limit: int = 8) -> str:
 
 
 def _cost(args: argparse.Namespace) -> int:
-    from advisor.cost import cost
+    from advisor.workload import cost
 
     catalog = _view(args)
     report = cost(catalog, args.models, workload=_workload(args, catalog))
@@ -321,8 +305,7 @@ def _recommend(args: argparse.Namespace) -> int:
         f"{', ' + num(c.votes) + ' votes' if c.votes else ''})"
     )
     cost_line = (
-        f"  cost   {usd(c.cost.blended_usd_per_mtok)} per 1M tokens blended, "
-        f"{usd(c.cost.usd_per_request)} per request"
+        f"  cost   {usd(c.cost.blended_usd_per_mtok)} per 1M tokens blended, {usd(c.cost.usd_per_request)} per request"
     )
     if c.cost.usd_per_month is not None:
         cost_line += f", {usd(c.cost.usd_per_month)} per month"

@@ -24,7 +24,8 @@ _MAX_LISTED = 50
 
 _KINDS: dict[str, dict[str, str]] = {
     "litellm": {
-        "help": "prices from LiteLLM's model_prices_and_context_window.json (USD per token)",
+        "help": "prices, context windows and max output tokens from LiteLLM's "
+        "model_prices_and_context_window.json (USD per token)",
         "example": "advisor catalog import litellm model_prices_and_context_window.json "
         "--into prices.yaml --date 2025-09-02",
         "license": "MIT",
@@ -37,7 +38,7 @@ _KINDS: dict[str, dict[str, str]] = {
         "url": "https://github.com/fboulnois/llm-leaderboard-csv",
     },
     "arena-hard": {
-        "help": "scores from an Arena-Hard-Auto leaderboard CSV (win rate %, 95% bounds)",
+        "help": "scores from an Arena-Hard-Auto leaderboard CSV (win rate %%, 95%% bounds)",
         "example": "advisor catalog import arena-hard arena_hard_auto_leaderboard_20240731.csv --into scores.yaml",
         "license": "Apache-2.0",
         "url": "https://github.com/lmarena/arena-hard-auto",
@@ -86,6 +87,11 @@ def register(catalog_sub: Any) -> None:
             p.add_argument(
                 "--date", type=parse_date, metavar="DATE",
                 help="day the map's prices are taken to be in force from (default: today)",
+            )  # fmt: skip
+            p.add_argument(
+                "--no-limits", dest="limits", action="store_false",
+                help="leave context windows and max output tokens alone (by default a model's own key, "
+                "never a host's, replaces them and the model's source becomes the import's)",
             )  # fmt: skip
         elif kind in ("arena", "arena-hard"):
             p.add_argument(
@@ -154,7 +160,9 @@ def _run(args: argparse.Namespace) -> int:
 
     if kind == "litellm":
         assert date is not None
-        result = importers.import_litellm(base, args.source, as_of=date, source_key=key, source=source)
+        result = importers.import_litellm(
+            base, args.source, as_of=date, source_key=key, source=source, limits=args.limits
+        )
     elif kind == "history":
         result = importers.import_price_history(base, args.source, source_key=key, source=source)
     elif kind == "arena":
@@ -188,6 +196,8 @@ def _summary(report: ImportReport, into: Path, dry_run: bool) -> str:
     )
     if report.new_models:
         text += f", new models {len(report.new_models)}"
+    if report.limits:
+        text += f", context windows and max output tokens of {report.limits} model(s)"
     return text
 
 

@@ -99,9 +99,7 @@ def register(sub: Any) -> None:
     fit.add_argument(
         "--bootstrap", type=_count, default=100, metavar="ROUNDS", help="bootstrap rounds; 0: no CIs (100)"
     )
-    fit.add_argument(
-        "--seed", type=int, default=0, help="bootstrap seed; the same seed gives the same CIs (0)"
-    )
+    fit.add_argument("--seed", type=int, default=0, help="bootstrap seed; the same seed gives the same CIs (0)")
     fit.add_argument(
         "--ties",
         choices=["half", "ignore"],
@@ -125,9 +123,7 @@ def register(sub: Any) -> None:
     )
     out = p.add_argument_group("catalog layer")
     out.add_argument("--out", metavar="FILE", help="write the scores as a catalog layer (YAML)")
-    out.add_argument(
-        "--benchmark", metavar="NAME", help="benchmark the scores belong to (required with --out)"
-    )
+    out.add_argument("--benchmark", metavar="NAME", help="benchmark the scores belong to (required with --out)")
     out.add_argument("--category", default="overall", help="score category (default: overall)")
     out.add_argument(
         "--as-of",
@@ -141,8 +137,7 @@ def register(sub: Any) -> None:
         action="append",
         default=[],
         metavar="PATH",
-        help="resolve battle names to catalog ids, with this layer on top of the bundled catalog "
-        "(repeatable)",
+        help="resolve battle names to catalog ids, with this layer on top of the bundled catalog (repeatable)",
     )
     names.add_argument("--resolve", action="store_true", help="resolve names against the bundled catalog")
     names.add_argument("--no-bundled", action="store_true", help="resolve against the --catalog files only")
@@ -220,16 +215,13 @@ def _render(r: Ratings) -> str:
         lo, hi, score = float(r.ci_lower[k]), float(r.ci_upper[k]), float(r.scores[k])
         ci = "-" if math.isnan(lo) else f"+{hi - score:.1f}/-{score - lo:.1f}"
         rows.append([str(int(r.ranks[k])), model, f"{score:.1f}", ci, num(int(r.votes[k]))])
-    text = table(
-        ["rank", "model", "score (Elo)", "95% CI", "votes"], rows, right=[True, False, True, True, True]
-    )
+    text = table(["rank", "model", "score (Elo)", "95% CI", "votes"], rows, right=[True, False, True, True, True])
     anchor = f"{r.anchor[0]} = {r.anchor[1]:g}" if isinstance(r.anchor, tuple) else f"mean = {r.anchor:g}"
     lines = [
         text,
         "",
         f"{num(r.battles)} battles among {len(r.models)} models; anchor {anchor}; ties {r.ties}.",
-        f"95% CI: {r.bootstrap} bootstrap rounds (seed {r.seed}); rank = 1 + models whose CI lies "
-        "entirely above."
+        f"95% CI: {r.bootstrap} bootstrap rounds (seed {r.seed}); rank = 1 + models whose CI lies entirely above."
         if r.bootstrap
         else "No bootstrap: no CIs; ranks follow the scores.",
     ]

@@ -43,6 +43,8 @@ class ImportReport:
     """Source names that match several models (or one model several times); nothing imported."""
     skipped: tuple[str, ...] = ()
     """Rows left out on purpose, each with the reason."""
+    limits: int = 0
+    """Models whose context window and max output tokens this import set or changed."""
 
 
 @dataclass(frozen=True)

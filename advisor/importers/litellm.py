@@ -1,10 +1,19 @@
-"""Import prices from LiteLLM's ``model_prices_and_context_window.json`` (USD per token).
+"""Import prices and context limits from LiteLLM's ``model_prices_and_context_window.json`` (USD per token).
 
 A key counts when it names a catalog model by id or alias on the import date; the catalog's
 aliases are the mapping, so a LiteLLM key that no model lists stays unmatched and is reported.
 Keys are served by a provider (``litellm_provider``): when that provider is the model maker's own
 API the price has no ``host``; otherwise the provider is the host (an open-weights model sold by
 together_ai, groq, ...).
+
+Limits: a model's ``context_window`` comes from ``max_input_tokens`` and its ``max_output_tokens``
+from ``max_output_tokens`` of its own key only (:func:`is_own_key` on the maker's own API), never
+from a host's key, since hosts often cap the context lower. ``max_tokens`` is not used: the newest
+map's ``sample_spec`` documents only ``max_input_tokens`` and ``max_output_tokens``, and in older
+maps ``max_tokens`` is sometimes the context (``gpt-3.5-turbo-0125``: 16385) and sometimes the
+output limit (``gpt-4o-mini-2024-07-18``: 4096). The two figures are taken together from one key
+and the model's ``source`` names the import they came from, so the last import of a map that gives
+them wins (import maps oldest first); models listed in ``keep_limits`` (hand-set) are never touched.
 """
 
 from __future__ import annotations
@@ -33,7 +42,7 @@ from advisor.importers._common import (
 )
 from advisor.schema import CatalogFile, LongContextTier, Model, PricePeriod, Source
 
-__all__ = ["OWN_API", "host_for", "import_litellm", "is_own_key"]
+__all__ = ["OWN_API", "host_for", "import_litellm", "is_own_key", "limits_from_entry"]
 
 OWN_API: Mapping[str, str] = {
     "openai": "OpenAI",
@@ -78,6 +87,16 @@ def host_for(litellm_provider: str, key: str, model: Model) -> str | None:
 def is_own_key(key: str, model_id: str) -> bool:
     """Whether a LiteLLM key is the model's own name: its id, or ``provider/<id>``."""
     return key.casefold() == model_id.casefold() or key.rsplit("/", 1)[-1].casefold() == model_id.casefold()
+
+
+def limits_from_entry(entry: Mapping[str, Any]) -> tuple[int | None, int | None]:
+    """``(context_window, max_output_tokens)`` of a LiteLLM entry; a figure that is not a positive integer is None."""
+
+    def positive(name: str) -> int | None:
+        value = entry.get(name)
+        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+    return positive("max_input_tokens"), positive("max_output_tokens")
 
 
 def _line_of(text: str, key: str) -> int:
@@ -162,6 +181,8 @@ def import_litellm(
     skip_zero: bool = True,
     skip: Mapping[str, str] | None = None,
     exclude_providers: Collection[str] = (),
+    limits: bool = True,
+    keep_limits: Collection[str] = (),
 ) -> ImportResult:
     """Merge the prices of a LiteLLM price map, taken as in force on ``as_of``, into ``base``.
 
@@ -180,6 +201,11 @@ def import_litellm(
         exclude_providers: LiteLLM providers whose prices are left out (reported as skipped).
             Entries billed per character (``input_cost_per_character``) are always left out:
             their token price is only an equivalent.
+        limits: Also set each matched model's ``context_window`` and ``max_output_tokens`` from its
+            own key (see the module docstring), replacing the figures it had, with ``source`` set to
+            ``source_key``. Both figures come from one key, so a figure it lacks becomes unknown and
+            ``source`` stays true; a key giving neither as a positive integer changes nothing.
+        keep_limits: Ids of models whose figures were set by hand: their limits stay as they are.
 
     Returns:
         The new catalog and a report. Keys of a model and host are taken from the model's id first;
@@ -197,6 +223,8 @@ def import_litellm(
     ambiguous: list[str] = []
     skipped: list[str] = []
     matched = 0
+    # model index -> [(key, (context_window, max_output_tokens))] from its own keys
+    own_limits: dict[int, list[tuple[str, tuple[int | None, int | None]]]] = {}
     for key, entry in data.items():
         if key == "sample_spec" or not isinstance(entry, dict) or entry.get("mode", "chat") not in _MODES:
             continue
@@ -220,6 +248,10 @@ def import_litellm(
             continue
         model = models[hits[0]]
         host = host_for(provider, key, model)
+        if limits and host is None and is_own_key(key, model.id) and model.id not in keep_limits:
+            given = limits_from_entry(entry)
+            if given != (None, None):
+                own_limits.setdefault(hits[0], []).append((key, given))
         period = period_from_entry(entry, since=as_of, host=host, source_key=source_key, where=where)
         if period is None:
             skipped.append(f"{key}: no token price")
@@ -239,6 +271,17 @@ def import_litellm(
         prices, outcome = set_price(model.prices, chosen, backfill_detail=backfill_detail)
         models[i] = dataclasses.replace(model, prices=prices)
         counts.bump(outcome)
+    limits_set = 0
+    for i, keyed in sorted(own_limits.items()):
+        model = models[i]
+        chosen_limits = _choose_limits(model, keyed, skipped)
+        if chosen_limits is None:
+            continue
+        window, max_output = chosen_limits
+        if (model.context_window, model.max_output_tokens, model.source) == (window, max_output, source_key):
+            continue
+        models[i] = dataclasses.replace(model, context_window=window, max_output_tokens=max_output, source=source_key)
+        limits_set += 1
 
     report = ImportReport(
         kind="litellm",
@@ -251,6 +294,7 @@ def import_litellm(
         unmatched=tuple(sorted(unmatched)),
         ambiguous=tuple(sorted(set(ambiguous))),
         skipped=tuple(sorted(skipped)),
+        limits=limits_set,
     )
     return ImportResult(dataclasses.replace(catalog, models=tuple(models)), report)
 
@@ -268,4 +312,18 @@ def _choose(model: Model, candidates: list[tuple[str, PricePeriod]], ambiguous: 
         # Same price under several names: keep the most detailed entry.
         return max((p for _, p in candidates), key=lambda p: sum(v is not None for v in price_detail(p)))
     ambiguous.extend(f"{k} (one of several keys of {model.id} with different prices)" for k, _ in candidates)
+    return None
+
+
+def _choose_limits(
+    model: Model, candidates: list[tuple[str, tuple[int | None, int | None]]], skipped: list[str]
+) -> tuple[int | None, int | None] | None:
+    """The limits of the key equal to the id, else of the ``provider/<id>`` keys if they agree."""
+    exact = [f for k, f in candidates if k.casefold() == model.id.casefold()]
+    if exact:
+        return exact[0]
+    if len({f for _, f in candidates}) == 1:
+        return candidates[0][1]
+    keys = ", ".join(k for k, _ in candidates)
+    skipped.append(f"{model.id}: context window and max output tokens left as they were ({keys} disagree)")
     return None

@@ -9,6 +9,11 @@ The steps, in order, each a public importer: the LiteLLM price history, the Lite
 2024-07-25 (cache and long-context detail of the prices then in force), the newest LiteLLM map
 (dated 2025-09-02, the day after the history ends), every Arena snapshot oldest first (rows no
 curated model claims become score-only models), and the Arena-Hard-Auto leaderboard.
+
+Context windows and max output tokens come from the two LiteLLM maps, from each model's own key
+only: the newest map wins, the 2024-07-25 map fills in models the newest map no longer lists, and a
+figure set by hand in ``models.yaml`` (``context_window`` or ``max_output_tokens`` on the curated
+entry) always wins: such models are passed to the imports as ``keep_limits``.
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ def rebuild(
     from advisor.catalog_io import read_catalog_file
 
     cf = read_catalog_file(models_yaml)
+    hand_set = frozenset(m.id for m in cf.models if m.context_window is not None or m.max_output_tokens is not None)
     prices = data_dir / "prices"
     reports: list[ImportReport] = []
 
@@ -71,13 +77,13 @@ def rebuild(
     r = import_litellm(
         r.catalog, prices / "tokencost_litellm_model_prices_2024-07-25.json", as_of=dt.date(2024, 7, 25),
         source_key="litellm-2024-07-25", backfill_detail=True, skip=MAP_2024_07_25_SKIP,
-        exclude_providers=EXCLUDED_PROVIDERS,
+        exclude_providers=EXCLUDED_PROVIDERS, keep_limits=hand_set,
     )  # fmt: skip
     reports.append(r.report)
     newest = prices / "litellm_model_prices_and_context_window_pypi-1.109.1.json"
     r = import_litellm(
         r.catalog, newest, as_of=NEWEST_MAP_SINCE, source_key="litellm-1.109.1",
-        exclude_providers=EXCLUDED_PROVIDERS,
+        exclude_providers=EXCLUDED_PROVIDERS, keep_limits=hand_set,
     )  # fmt: skip
     reports.append(r.report)
     for name, day in ARENA_SNAPSHOTS:
@@ -115,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             f"{rep.kind:10} {Path(rep.file).name}: matched {rep.matched}, added {rep.added}, "
             f"updated {rep.updated}, new models {len(rep.new_models)}, unmatched {len(rep.unmatched)}, "
-            f"ambiguous {len(rep.ambiguous)}, skipped {len(rep.skipped)}",
+            f"ambiguous {len(rep.ambiguous)}, skipped {len(rep.skipped)}, limits {rep.limits}",
             file=sys.stderr,
         )
     if args.check:

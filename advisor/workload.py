@@ -141,9 +141,7 @@ def _rates(p: PricePeriod, w: Workload) -> tuple[float, float, float, int | None
         )
     tier = None
     for t in p.long_context:
-        if w.input_tokens > t.above_input_tokens and (
-            tier is None or t.above_input_tokens > tier.above_input_tokens
-        ):
+        if w.input_tokens > t.above_input_tokens and (tier is None or t.above_input_tokens > tier.above_input_tokens):
             tier = t
     if tier is not None:
         cached = tier.cached_input if tier.cached_input is not None else math.nan

@@ -1,6 +1,6 @@
-"""Benchmark advisor.frontier against the PyPI peers `paretoset` and `moocore`.
+"""Benchmark advisor.pareto against the PyPI peers `paretoset` and `moocore`.
 
-Run: ``python benchmarks/bench_frontier.py`` (about a minute, most of it paretoset on the
+Run: ``python benchmarks/bench_pareto.py`` (under a minute, most of it paretoset on the
 correlated cases) or ``--quick`` (100x smaller inputs, seconds; a smoke run whose ratios mean
 little). Needs the ``bench`` extra; the peers are never runtime dependencies of advisor.
 
@@ -32,7 +32,7 @@ import moocore
 import numpy as np
 import paretoset
 
-from advisor.frontier import pareto_front, pareto_front_nd
+from advisor.pareto import pareto_front, pareto_front_nd
 
 MAX_RUNS = 7
 SLOW_SECONDS = 1.0  # after a call this slow, stop repeating it
@@ -46,16 +46,16 @@ class Case:
     sense: list[str]
 
 
-def _time(fn: Callable[[], object]) -> tuple[float, int]:
-    """Median wall time of fn in seconds, and how many timed runs it took."""
+def _time(fn: Callable[[], np.ndarray]) -> tuple[float, int, np.ndarray]:
+    """Median wall time of fn in seconds, how many timed runs it took, and its last result."""
     times: list[float] = []
     while len(times) < MAX_RUNS:
         start = time.perf_counter()
-        fn()
+        result = fn()
         times.append(time.perf_counter() - start)
-        if times[-1] > SLOW_SECONDS and len(times) >= 1:
+        if times[-1] > SLOW_SECONDS:
             break
-    return statistics.median(times), len(times)
+    return statistics.median(times), len(times), result
 
 
 def make_cases(scale: int, seed: int = 0) -> list[Case]:
@@ -85,7 +85,14 @@ def make_cases(scale: int, seed: int = 0) -> list[Case]:
     ]
 
 
-def run_case(case: Case) -> dict[str, object]:
+@dataclass
+class Result:
+    case: Case
+    front: int
+    times: dict[str, tuple[float, int]]  # method -> (median seconds, timed runs)
+
+
+def run_case(case: Case) -> Result:
     x = np.ascontiguousarray(case.costs)
     if np.unique(x, axis=0).shape[0] != x.shape[0]:
         raise SystemExit(f"{case.name}: generated data has duplicate points")
@@ -107,20 +114,20 @@ def run_case(case: Case) -> dict[str, object]:
         "moocore": lambda: moocore.is_nondominated(x, maximise=maximise),
         "argsort": lambda: np.argsort(first),
     }
-    # Warm-up: numba compiles paretoset for these dtypes on first call; a small slice suffices.
+    # Warm-up: numba compiles paretoset for these dtypes on its first call (a small slice is
+    # enough), and one untimed call of each of the others.
     paretoset.paretoset(x[:1000].copy(), sense=case.sense)
-    masks = {"ours": ours(), "moocore": methods["moocore"]()}
     for name in ("ours", "moocore", "argsort"):
         methods[name]()
-    times = {name: _time(fn) for name, fn in methods.items()}
-    masks["paretoset"] = paretoset.paretoset(x, sense=case.sense)
+    timed = {name: _time(fn) for name, fn in methods.items()}
+    masks = {name: timed[name][2] for name in ("ours", "paretoset", "moocore")}
     for name in ("paretoset", "moocore"):
         if not np.array_equal(masks["ours"], masks[name]):
             raise SystemExit(
                 f"{case.name}: ours and {name} disagree "
                 f"({int(masks['ours'].sum())} vs {int(masks[name].sum())} points on the front)"
             )
-    return {"case": case, "front": int(masks["ours"].sum()), "times": times}
+    return Result(case, int(masks["ours"].sum()), {k: (v[0], v[1]) for k, v in timed.items()})
 
 
 def goal_met(name: str, t: dict[str, float]) -> bool:
@@ -130,7 +137,7 @@ def goal_met(name: str, t: dict[str, float]) -> bool:
     return t["ours"] <= 2 * fastest_peer
 
 
-def render(results: list[dict[str, object]]) -> str:
+def render(results: list[Result]) -> str:
     head = (
         "| case | n | front | ours ms | paretoset ms (runs) | moocore ms | argsort ms "
         "| ours / fastest peer | paretoset / ours | moocore / ours "
@@ -138,15 +145,12 @@ def render(results: list[dict[str, object]]) -> str:
     )
     lines = [head, "|" + "---|" * head.count(" | ") + "---|"]
     for r in results:
-        case = r["case"]
-        assert isinstance(case, Case)
-        timed = r["times"]
-        assert isinstance(timed, dict)
+        case, timed = r.case, r.times
         t = {k: v[0] for k, v in timed.items()}
         fastest = min(t["paretoset"], t["moocore"])
         ms = {k: f"{1e3 * v:.2f}" for k, v in t.items()}
         lines.append(
-            f"| {case.name} | {case.costs.shape[0]:,} | {r['front']:,} ({100 * r['front'] / case.costs.shape[0]:.1f}%) "
+            f"| {case.name} | {case.costs.shape[0]:,} | {r.front:,} ({100 * r.front / case.costs.shape[0]:.1f}%) "
             f"| {ms['ours']} | {ms['paretoset']} ({timed['paretoset'][1]}) | {ms['moocore']} | {ms['argsort']} "
             f"| {t['ours'] / fastest:.2f} | {t['paretoset'] / t['ours']:.1f} | {t['moocore'] / t['ours']:.2f} "
             f"| {t['ours'] / t['argsort']:.2f} | {t['paretoset'] / t['argsort']:.1f} "

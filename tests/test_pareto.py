@@ -1,4 +1,4 @@
-"""advisor.frontier: hand cases, validation, agreement with the naive references, invariances."""
+"""advisor.pareto: hand cases, validation, agreement with the naive references, invariances."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from advisor.frontier import (
+from advisor.pareto import (
     _blocks,
     _lex_order,
     _pareto_front_naive,

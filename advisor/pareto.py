@@ -356,7 +356,7 @@ def _sweep_3d(yt: FloatArray) -> BoolArray:
         right = (blocks >> (level + 1)) & 1
         r = rank[blocks >> 1]
         best_left = np.minimum.accumulate(r | (right << 30), axis=1)
-        blocks |= (best_left < r) & right.astype(bool)
+        blocks |= (best_left <= r) & right.astype(bool)
         if level:
             ones_before = np.cumsum(right, axis=1, dtype=np.int32)
             ones_before -= right

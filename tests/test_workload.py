@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from advisor.catalog import load_catalog
-from advisor.cost import Workload, cost, model_costs
+from advisor.workload import Workload, cost, model_costs
 
 LAYER = """\
 schema_version: 1

@@ -1,0 +1,740 @@
+"""Charts of the decisions, as plotly figures, and writing them to HTML, PNG or SVG.
+
+plotly is imported inside the functions only, so ``import advisor.plot`` stays cheap. Every
+string that comes from a catalog file (model names, providers, source titles, benchmark names)
+goes through :func:`html.escape` before it reaches plotly, because plotly.js renders a subset of
+HTML in titles, labels and hover text: a model named ``<img src=x onerror=...>`` shows as text.
+
+The figures only draw what the engine decides (:func:`advisor.frontier`,
+:func:`advisor.recommend`, :func:`advisor.rank`, :func:`advisor.cost_of_quality`); no ranking
+is done here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import math
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from advisor._io import atomic_write_bytes, atomic_write_text
+from advisor.catalog import DEFAULT_METRIC, Catalog, score_of
+from advisor.workload import PER_UNITS, Per, Workload
+from advisor.errors import AdvisorError, NoCandidateError, OptionalDependencyError
+
+if TYPE_CHECKING:
+    from plotly.graph_objects import Figure  # type: ignore[import-untyped]
+
+    from advisor.history import CostOfQuality
+    from advisor.select import Option, Recommendation
+
+__all__ = ["plot_frontier", "plot_history", "plot_winrates", "write_figure"]
+
+WIDTH = 1100
+"""Layout size in CSS pixels; labels are placed for it (PNG export doubles it with ``scale=2``)."""
+HEIGHT = 680
+_MARGIN = {"l": 80, "r": 275, "t": 100, "b": 70}
+_FONT = "Inter, Helvetica Neue, Arial, sans-serif"
+_CHAR_PX = 7.0  # average glyph width at the 11 px label font, for label boxes
+_LABEL_H = 16.0
+_INK = "#2b2b2b"
+_GRID = "#e6e6e6"
+_HIGHLIGHT = "#d62728"
+# Tableau 10, then ten more hues far from them: distinct for up to 20 providers.
+_PALETTE = (
+    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1", "#edc948", "#9c755f",
+    "#ff9da7", "#bab0ac", "#1b3a6b", "#8cd17d", "#7b3294", "#d4a6c8", "#b6992d", "#2f8f83",
+    "#a0522d", "#ff5f1f", "#5f6b6d", "#00a2e8",
+)
+HTML_CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True}
+"""plotly.js config of written HTML: no plotly logo; the modebar's PNG download works offline."""
+
+
+def _e(text: object) -> str:
+    """Escape a user-provided string for plotly text (which renders a subset of HTML)."""
+    return html.escape(str(text), quote=True)
+
+
+def _go() -> Any:
+    try:
+        import plotly.graph_objects as go  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - plotly is a dependency
+        raise OptionalDependencyError("charts need plotly: pip install plotly") from None
+    return go
+
+
+def _usd(value: float | None) -> str:
+    if value is None or math.isnan(value):
+        return "-"
+    if value == 0:
+        return "$0"
+    if value >= 100:
+        return f"${value:,.0f}"
+    if value >= 1:
+        return f"${value:,.2f}"
+    return f"${value:.3g}"
+
+
+def _base_layout(title: str, subtitle: str) -> dict[str, Any]:
+    return {
+        "title": {
+            "text": f"<b>{title}</b>",
+            "subtitle": {"text": subtitle, "font": {"size": 12, "color": "#555"}},
+            "x": 0.01,
+            "xanchor": "left",
+            "y": 0.97,
+            "yanchor": "top",
+            "font": {"size": 18},
+        },
+        "width": WIDTH,
+        "height": HEIGHT,
+        "margin": _MARGIN,
+        "font": {"family": _FONT, "size": 12, "color": _INK},
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "hoverlabel": {"font": {"family": _FONT, "size": 12}, "align": "left"},
+        "legend": {
+            "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top", "font": {"size": 11},
+            "bgcolor": "rgba(255,255,255,0.9)", "tracegroupgap": 4,
+        },
+    }
+
+
+def _axis(title: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "title": {"text": title, "font": {"size": 13}},
+        "showgrid": True, "gridcolor": _GRID, "zeroline": False,
+        "showline": True, "linecolor": "#999", "ticks": "outside", "tickcolor": "#999",
+        **extra,
+    }
+
+
+# --- frontier -------------------------------------------------------------------------------------
+
+
+def plot_frontier(
+    catalog: Catalog,
+    *,
+    metric: str = DEFAULT_METRIC,
+    workload: Workload | None = None,
+    per: Per = "mtok",
+    target: str | None = None,
+    min_score: float | None = None,
+    budget: float | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Score against cost for every priced and scored model, with both frontiers and the choice.
+
+    The cost axis is logarithmic in the unit ``per`` names, at the workload's blend; error bars
+    are 95% confidence intervals; the point Pareto frontier is a step line (the best score money
+    can buy up to each cost) and models on the uncertainty-aware frontier (not beaten beyond the
+    CIs by any cheaper-or-equal model) are ringed. Colours are providers. ``target`` (a model)
+    draws its 95% CI as a band, ``min_score`` a line, ``budget`` (in the unit ``per`` names) a
+    vertical line; with any of them the model :func:`advisor.recommend` chooses is highlighted.
+    ``title`` is plain text. Models with a cost of 0 are drawn at the left edge of the log axis.
+    """
+    from advisor.select import frontier, pool, recommend
+
+    go = _go()
+    view = catalog.view()
+    w = workload or Workload()
+    p = pool(view, metric=metric, workload=w, per=per)
+    if not p.options:
+        raise NoCandidateError(f"nothing to plot: no model has both a price and a {metric} score as of {p.as_of}")
+    front = frontier(view, metric=metric, workload=w, per=per)
+    status = {pt.option.id: pt for pt in front.points}
+    rec: Recommendation | None = None
+    rec_note = ""
+    if target is not None or min_score is not None or budget is not None:
+        try:
+            rec = recommend(view, metric=metric, workload=w, per=per, target=target, min_score=min_score, budget=budget)
+        except NoCandidateError as exc:
+            rec_note = f"nothing qualifies: {exc}"
+    benchmark, category = view.check_metric(metric)
+    bench = view.benchmarks[benchmark]
+    unit = PER_UNITS[per]
+
+    costs = [float(o.cost.amount(per) or 0.0) for o in p.options]
+    positive = [c for c in costs if c > 0]
+    floor = (min(positive) if positive else 1e-3) / 3.0
+    xs = [c if c > 0 else floor for c in costs]
+    x_of = {o.id: x for o, x in zip(p.options, xs)}
+
+    # Axis ranges are set here (not autoranged) so label placement knows where every pixel is.
+    x_lo, x_hi = min(xs), max(xs)
+    if budget is not None and budget > 0:
+        x_lo, x_hi = min(x_lo, budget), max(x_hi, budget)
+    x_range = [math.log10(x_lo) - 0.25, math.log10(x_hi) + 0.3]
+    lows = [o.ci_lower for o in p.options]
+    highs = [o.ci_upper for o in p.options]
+    ref = rec.reference if rec is not None and target is not None else None
+    if ref is None and target is not None:
+        ref = next((o for o in p.options if o.id == view.resolve(target)), None)
+    if ref is not None:
+        lows.append(ref.ci_lower)
+        highs.append(ref.ci_upper)
+    if min_score is not None:
+        lows.append(min_score)
+        highs.append(min_score)
+    y_lo, y_hi = min(lows), max(highs)
+    pad = max(y_hi - y_lo, 1e-9)
+    y_range = [y_lo - 0.06 * pad, y_hi + 0.12 * pad]
+    if not p.higher_is_better:
+        y_range.reverse()  # up is always better
+
+    fig = go.Figure()
+    providers = sorted({o.provider or "unknown" for o in p.options}, key=str.casefold)
+    colour = {name: _PALETTE[i % len(_PALETTE)] for i, name in enumerate(providers)}
+    sources = _score_sources(view, [o.id for o in p.options], benchmark, category)
+    for prov in providers:
+        group = [o for o in p.options if (o.provider or "unknown") == prov]
+        on = [o.id in status and status[o.id].pareto for o in group]
+        fig.add_trace(
+            go.Scatter(
+                x=[x_of[o.id] for o in group],
+                y=[o.score for o in group],
+                mode="markers",
+                name=_e(prov),
+                legendgroup="providers",
+                legendgrouptitle={"text": "Provider"} if prov == providers[0] else None,
+                marker={
+                    "color": colour[prov],
+                    "size": [11 if f else 8 for f in on],
+                    "opacity": [1.0 if o.id in status else 0.65 for o in group],
+                    "line": {"color": "white", "width": 0.8},
+                },
+                error_y={
+                    "type": "data", "symmetric": False,
+                    "array": [o.ci_upper - o.score for o in group],
+                    "arrayminus": [o.score - o.ci_lower for o in group],
+                    "color": colour[prov], "thickness": 1.2, "width": 0,
+                },
+                hovertext=[_hover(o, per, w, status.get(o.id), sources.get(o.id)) for o in group],
+                hoverinfo="text",
+            )
+        )
+
+    pareto = sorted(front.pareto, key=lambda o: x_of[o.id])
+    step_x = [x_of[o.id] for o in pareto] + [max(xs)]
+    step_y = [o.score for o in pareto] + [pareto[-1].score]
+    fig.add_trace(
+        go.Scatter(
+            x=step_x, y=step_y, mode="lines", line={"shape": "hv", "color": _INK, "width": 2},
+            name="Pareto frontier (point scores)", legendgroup="frontier",
+            legendgrouptitle={"text": "Frontier"}, hoverinfo="skip",
+        )
+    )
+    stat = sorted(front.statistical, key=lambda o: x_of[o.id])
+    fig.add_trace(
+        go.Scatter(
+            x=[x_of[o.id] for o in stat], y=[o.score for o in stat], mode="markers",
+            marker={"symbol": "circle-open", "size": 19, "color": _INK, "line": {"width": 1.6}},
+            name="Uncertainty-aware frontier<br>(not beaten beyond 95% CIs<br>by a cheaper model)",
+            legendgroup="frontier", hoverinfo="skip",
+        )
+    )
+
+    if budget is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[budget, budget], y=sorted(y_range), mode="lines",
+                line={"color": "#b15928", "width": 2, "dash": "dash"},
+                name=f"Budget {_usd(budget)} ({_e(unit)})", legendgroup="needs",
+                legendgrouptitle={"text": "What you need"}, hoverinfo="skip",
+            )
+        )
+    if ref is not None:
+        x0, x1 = 10 ** x_range[0], 10 ** x_range[1]
+        fig.add_trace(
+            go.Scatter(
+                x=[x0, x1, x1, x0, x0], y=[ref.ci_lower, ref.ci_lower, ref.ci_upper, ref.ci_upper, ref.ci_lower],
+                mode="lines", fill="toself", fillcolor="rgba(31,120,180,0.13)", line={"width": 0},
+                name=f"Target: {_e(ref.name)}<br>(its 95% CI; a model qualifies<br>if its CI reaches the band)",
+                legendgroup="needs", legendgrouptitle=None if budget is not None else {"text": "What you need"},
+                hoverinfo="skip",
+            )
+        )
+    if min_score is not None:
+        x0, x1 = 10 ** x_range[0], 10 ** x_range[1]
+        fig.add_trace(
+            go.Scatter(
+                x=[x0, x1], y=[min_score, min_score], mode="lines",
+                line={"color": "#1f78b4", "width": 2, "dash": "dot"},
+                name=f"Minimum score {min_score:g}", legendgroup="needs",
+                legendgrouptitle=None if budget is not None else {"text": "What you need"}, hoverinfo="skip",
+            )
+        )
+    if rec is not None:
+        c = rec.choice
+        fig.add_trace(
+            go.Scatter(
+                x=[x_of[c.id]], y=[c.score], mode="markers",
+                marker={"symbol": "star", "size": 22, "color": "#ffd92f", "line": {"color": _HIGHLIGHT, "width": 2}},
+                name=f"Recommended: {_e(c.name)}", legendgroup="needs",
+                hovertext=[_hover(c, per, w, status.get(c.id), sources.get(c.id), recommended=True)],
+                hoverinfo="text",
+            )
+        )
+
+    labelled = sorted({pt.option.id: pt.option for pt in front.points}.values(), key=lambda o: x_of[o.id])
+    if rec is not None and rec.choice.id not in {o.id for o in labelled}:
+        labelled.append(rec.choice)
+    px = _Pixels((x_range[0], x_range[1]), (y_range[0], y_range[1]), log_x=True)
+    obstacles = [px(x_of[o.id], o.score) for o in p.options] + px.step_samples(step_x, step_y)
+    placed = _place_labels([(*px(x_of[o.id], o.score), o.name) for o in labelled], obstacles, px)
+    annotations = []
+    for o, (ax, ay) in zip(labelled, placed):
+        chosen = rec is not None and o.id == rec.choice.id
+        annotations.append(
+            {
+                "x": math.log10(x_of[o.id]), "y": o.score, "xref": "x", "yref": "y",
+                "text": f"<b>{_e(o.name)}</b>" if chosen else _e(o.name),
+                "showarrow": True, "arrowhead": 0, "arrowwidth": 1, "arrowcolor": "#888",
+                "ax": ax, "ay": ay, "standoff": 4,
+                "font": {"size": 11, "color": _HIGHLIGHT if chosen else _INK},
+                "bgcolor": "rgba(255,255,255,0.85)", "borderpad": 1,
+            }
+        )
+
+    heading = title if title is not None else f"Cost vs {bench.name} as of {p.as_of}"
+    workload_text = (
+        f"{w.input_tokens:,.0f} input + {w.output_tokens:,.0f} output tokens per request ({w.blend})"
+        + (", batch prices" if w.batch else "")
+        + (f", {w.cached_share:.0%} of input cached" if w.cached_share else "")
+    )
+    subtitle = (
+        f"{len(p.options)} models with a price and a {_e(metric)} score; {len(p.left_out)} left out "
+        f"(no price, no score or retired). Workload: {workload_text}. Error bars: 95% CI."
+    )
+    if rec is not None:
+        subtitle += f"<br>Recommended: <b>{_e(rec.choice.id)}</b>, {_e(rec.criteria)}"
+        if rec.reference is not None and rec.price_ratio is not None and rec.reference.id != rec.choice.id:
+            subtitle += f"; 1/{rec.price_ratio:.1f} of the price of {_e(rec.reference.id)}"
+    elif rec_note:
+        subtitle += f"<br>{_e(rec_note)}"
+    cost_title = f"Cost, {_e(unit)}" + (f" (blended at {_e(w.blend)})" if per == "mtok" else "") + ", log scale"
+    direction = "" if p.higher_is_better else ", lower is better"
+    layout = _base_layout(_e(heading), subtitle)
+    tickvals, ticktext = _log_ticks(*x_range)
+    layout["xaxis"] = _axis(cost_title, type="log", range=x_range, tickvals=tickvals, ticktext=ticktext)
+    layout["yaxis"] = _axis(f"{_e(bench.name)} score ({_e(bench.scale)}{direction})", range=y_range)
+    layout["annotations"] = annotations
+    if rec is not None or rec_note:
+        layout["margin"] = {**_MARGIN, "t": 118}
+    fig.update_layout(**layout)
+    return fig
+
+
+def _score_sources(view: Catalog, ids: Sequence[str], benchmark: str, category: str) -> dict[str, str]:
+    """Model id -> title of the source of its score (for hover text)."""
+    out = {}
+    for model_id in ids:
+        s = score_of(view.get(model_id), benchmark, category)
+        if s is not None:
+            src = view.sources.get(s.source)
+            out[model_id] = src.title if src is not None else s.source
+    return out
+
+
+def _hover(
+    o: Option, per: Per, w: Workload, point: Any, source: str | None, *, recommended: bool = False
+) -> str:
+    c = o.cost
+    lines = [f"<b>{_e(o.name)}</b>" + (" (recommended)" if recommended else ""), _e(o.id)]
+    who = _e(o.provider or "unknown provider") + (f", via {_e(o.host)}" if o.host else "")
+    lines.append(who)
+    lines.append(f"input {_usd(c.input_rate)} / output {_usd(c.output_rate)} per 1M tokens")
+    lines.append(f"blended {_usd(c.blended_usd_per_mtok)} per 1M tokens ({_e(w.blend)})")
+    if per != "mtok":
+        lines.append(f"{_usd(c.amount(per))} {_e(PER_UNITS[per].removeprefix('USD '))}")
+    lines.append(
+        f"score {o.score:g} +{o.ci_upper - o.score:g}/-{o.score - o.ci_lower:g} "
+        f"(95% CI {o.ci_lower:g} to {o.ci_upper:g})"
+    )
+    lines.append(f"votes {o.votes:,}" if o.votes is not None else "votes: not published")
+    lines.append(f"source: {_e(source or 'unknown')}, as of {o.score_as_of}")
+    if point is None:
+        lines.append("not on a frontier")
+    else:
+        kinds = [k for k, on in (("Pareto", point.pareto), ("uncertainty-aware", point.statistical)) if on]
+        lines.append(f"on the {' and '.join(kinds)} frontier")
+    return "<br>".join(lines)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Pixels:
+    """Maps data to pixels inside the plot area (origin top left), for axes with fixed ranges.
+
+    Ranges are as plotly takes them: log10 units on a log axis, day ordinals on a date axis.
+    """
+
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    log_x: bool = False
+    log_y: bool = False
+    width: float = WIDTH - _MARGIN["l"] - _MARGIN["r"]
+    height: float = HEIGHT - _MARGIN["t"] - _MARGIN["b"]
+
+    def __call__(self, x: float, y: float) -> tuple[float, float]:
+        xv = math.log10(x) if self.log_x else x
+        yv = math.log10(y) if self.log_y else y
+        px = (xv - self.x_range[0]) / (self.x_range[1] - self.x_range[0]) * self.width
+        py = (self.y_range[1] - yv) / (self.y_range[1] - self.y_range[0]) * self.height
+        return px, py
+
+    def step_samples(self, xs: Sequence[float], ys: Sequence[float], every: float = 8.0) -> list[tuple[float, float]]:
+        """Pixel points along a horizontal-then-vertical step line, about ``every`` px apart."""
+        out: list[tuple[float, float]] = []
+        pts = [self(x, y) for x, y in zip(xs, ys)]
+        for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+            for a, b, c, d in ((x0, y0, x1, y0), (x1, y0, x1, y1)):
+                n = max(1, int(math.hypot(c - a, d - b) // every))
+                out.extend((a + (c - a) * k / n, b + (d - b) * k / n) for k in range(n + 1))
+        return out
+
+
+def _place_labels(
+    labels: Sequence[tuple[float, float, str]],
+    obstacles: Sequence[tuple[float, float]],
+    px: _Pixels,
+) -> list[tuple[float, float]]:
+    """Pixel offsets (ax, ay) of each label's centre from its point, chosen greedily.
+
+    ``labels`` are (x px, y px, text), ``obstacles`` pixel points to keep clear (markers, lines).
+    Each label tries offsets on rings around its point and takes the one whose box overlaps the
+    fewest already-placed labels and obstacles and stays inside the plot, preferring short arrows
+    and positions above the point.
+    """
+    boxes: list[tuple[float, float, float, float]] = []
+    offsets: list[tuple[float, float]] = []
+    angles = (-90, -60, -120, -30, -150, 90, 60, 120, 0, 180, 30, 150)
+    candidates = [
+        (r * math.cos(math.radians(a)), r * math.sin(math.radians(a))) for r in (30, 52, 78, 108) for a in angles
+    ]
+    for x, y, text in labels:
+        half_w = (len(text) * _CHAR_PX + 8) / 2
+        half_h = _LABEL_H / 2
+        best: tuple[float, tuple[float, float]] = (math.inf, candidates[0])
+        for i, (dx, dy) in enumerate(candidates):
+            cx, cy = x + dx, y + dy
+            box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
+            cost = i * 0.01
+            # Overlapping another label is worse than crossing any number of markers or lines.
+            cost += sum(100.0 + 5.0 * a for a in (_overlap(box, b) for b in boxes) if a > 0)
+            cost += sum(1.0 for mx, my in obstacles if box[0] - 3 <= mx <= box[2] + 3 and box[1] - 3 <= my <= box[3] + 3)
+            outside = max(0.0, -box[0]) + max(0.0, box[2] - px.width) + max(0.0, -box[1]) + max(0.0, box[3] - px.height)
+            cost += outside * 2.0
+            if cost < best[0]:
+                best = (cost, (dx, dy))
+        dx, dy = best[1]
+        cx, cy = x + dx, y + dy
+        boxes.append((cx - half_w, cy - half_h, cx + half_w, cy + half_h))
+        offsets.append((round(dx, 1), round(dy, 1)))
+    return offsets
+
+
+def _log_ticks(lo: float, hi: float) -> tuple[list[float], list[str]]:
+    """Tick values 1-2-5 per decade between 10**lo and 10**hi, labelled as money."""
+    vals: list[float] = []
+    for k in range(math.floor(lo), math.ceil(hi) + 1):
+        for m in (1, 2, 5):
+            v = m * 10.0**k
+            if lo <= math.log10(v) <= hi:
+                vals.append(v)
+    return vals, [f"${v:g}" for v in vals]
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """Overlapping area of two boxes, in units of a label's height squared (0 when apart)."""
+    gap = 2.0
+    w = min(a[2], b[2]) - max(a[0], b[0]) + gap
+    h = min(a[3], b[3]) - max(a[1], b[1]) + gap
+    return 0.0 if w <= 0 or h <= 0 else (w * h) / (_LABEL_H * _LABEL_H)
+
+
+# --- cost of quality over time --------------------------------------------------------------------
+
+
+def plot_history(
+    catalog: Catalog,
+    *,
+    metric: str = DEFAULT_METRIC,
+    bar: str | float | None = None,
+    dates: Sequence[dt.date] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    workload: Workload | None = None,
+    title: str | None = None,
+) -> Figure:
+    """The cheapest price that reached a fixed quality bar at each date, on a log scale.
+
+    Arguments are those of :func:`advisor.cost_of_quality` (``bar`` defaults to its default);
+    the bar model's own price is drawn beside the curve when the bar is a model.
+    """
+    from advisor.history import DEFAULT_BAR, cost_of_quality
+
+    data = cost_of_quality(
+        catalog, metric=metric, bar=DEFAULT_BAR if bar is None else bar, dates=dates, start=start, end=end,
+        workload=workload,
+    )
+    return history_figure(data, catalog, title=title)
+
+
+def history_figure(data: CostOfQuality, catalog: Catalog, *, title: str | None = None) -> Figure:
+    """Draw a :class:`~advisor.history.CostOfQuality` (see :func:`plot_history`)."""
+    go = _go()
+    found = data.priced
+    if not found:
+        raise NoCandidateError(f"nothing to plot: no model reached the bar ({data.bar}) on any date")
+    benchmark = data.metric.partition("/")[0]
+    bench = catalog.benchmarks[benchmark]
+    w = data.workload
+    fig = go.Figure()
+    if data.bar_model is not None:
+        own = [p for p in data.points if p.bar_usd_per_mtok is not None]
+        fig.add_trace(
+            go.Scatter(
+                x=[p.date for p in own], y=[p.bar_usd_per_mtok for p in own], mode="lines+markers",
+                line={"color": "#999", "width": 2, "dash": "dash", "shape": "hv"}, marker={"size": 6},
+                name=f"{_e(data.bar_model)}'s own price",
+                hovertext=[
+                    f"<b>{_e(data.bar_model)}</b><br>{p.date}<br>{_usd(p.bar_usd_per_mtok)} per 1M tokens ({_e(w.blend)})"
+                    f"<br>score {p.bar_score:g} (the bar)"
+                    for p in own
+                ],
+                hoverinfo="text",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[p.date for p in found], y=[p.usd_per_mtok for p in found], mode="lines+markers",
+            line={"color": "#0072B2", "width": 3, "shape": "hv"},
+            marker={"size": 10, "color": "#0072B2", "line": {"color": "white", "width": 1}},
+            name="Cheapest model reaching the bar",
+            hovertext=[
+                f"<b>{_e(p.name)}</b><br>{_e(p.model)} ({_e(p.provider or 'unknown provider')})<br>{p.date}"
+                f"<br>{_usd(p.usd_per_mtok)} per 1M tokens ({_e(w.blend)})"
+                f"<br>score {p.score:g} vs bar {p.bar_score:g}"
+                f"<br>{p.qualifying} of {p.considered} priced and scored models reach the bar"
+                for p in found
+            ],
+            hoverinfo="text",
+        )
+    )
+    values = [float(p.usd_per_mtok or 0) for p in found] + [
+        float(p.bar_usd_per_mtok) for p in data.points if p.bar_usd_per_mtok is not None
+    ]
+    values = [v for v in values if v > 0] or [1.0]
+    y_range = (math.log10(min(values)) - 0.45, math.log10(max(values)) + 0.3)
+    first, last = found[0].date, found[-1].date
+    margin = dt.timedelta(days=max(20, (last - first).days // 12))
+    x_range = (first - margin, last + margin)
+    px = _Pixels((x_range[0].toordinal(), x_range[1].toordinal()), y_range, log_y=True)
+    step_x = [p.date.toordinal() for p in found]
+    step_y = [float(p.usd_per_mtok or 1.0) for p in found]
+    obstacles = px.step_samples(step_x, step_y) + [px(x, y) for x, y in zip(step_x, step_y)]
+    if data.bar_model is not None:
+        own_x = [p.date.toordinal() for p in data.points if p.bar_usd_per_mtok is not None]
+        own_y = [float(p.bar_usd_per_mtok or 1.0) for p in data.points if p.bar_usd_per_mtok is not None]
+        obstacles += px.step_samples(own_x, own_y)
+    changes = [p for i, p in enumerate(found) if i == 0 or p.model != found[i - 1].model]
+    texts = [f"{p.name} {_usd(p.usd_per_mtok)}" for p in changes]
+    placed = _place_labels(
+        [(*px(p.date.toordinal(), float(p.usd_per_mtok or 1.0)), t) for p, t in zip(changes, texts)], obstacles, px
+    )
+    annotations = [
+        {
+            "x": p.date.isoformat(), "y": math.log10(float(p.usd_per_mtok or 1.0)), "xref": "x", "yref": "y",
+            "text": f"{_e(p.name)} <b>{_usd(p.usd_per_mtok)}</b>", "showarrow": True, "arrowhead": 0,
+            "arrowcolor": "#888", "ax": ax, "ay": ay, "standoff": 5,
+            "font": {"size": 11}, "bgcolor": "rgba(255,255,255,0.85)",
+        }
+        for p, (ax, ay) in zip(changes, placed)
+    ]
+    fall = data.fall_pct
+    span = f"{found[0].date} to {found[-1].date}"
+    reference = data.bar_model or data.bar
+    heading = title if title is not None else (
+        f"Cheapest price reaching {reference} on {bench.name}"
+        + (f": {_fall_words(fall)} from {span}" if fall is not None else "")
+    )
+    subtitle = (
+        f"Bar: {_e(data.bar)}"
+        + (" = its own score in each snapshot (Arena scales drift between snapshots)" if data.bar_model else "")
+        + f". Point scores; blended at {_e(w.blend)}."
+    )
+    if data.fall_from_bar_pct is not None:
+        subtitle += (
+            f"<br>Against {_e(data.bar_model)}'s own price on {data.points[0].date}: "
+            f"{_fall_words(data.fall_from_bar_pct)}."
+        )
+    layout = _base_layout(_e(heading), subtitle)
+    tickvals, ticktext = _log_ticks(*y_range)
+    layout["yaxis"] = _axis(
+        f"Cheapest qualifying cost, USD per 1M tokens (blended at {_e(w.blend)}), log scale",
+        type="log", range=list(y_range), tickvals=tickvals, ticktext=ticktext,
+    )
+    layout["xaxis"] = _axis(
+        "Date of the snapshot (prices in force that day)", type="date",
+        range=[x_range[0].isoformat(), x_range[1].isoformat()],
+    )
+    layout["annotations"] = annotations
+    layout["margin"] = {**_MARGIN, "t": 110}
+    fig.update_layout(**layout)
+    return fig
+
+
+def _fall_words(pct: float) -> str:
+    return f"down {pct:.1f}%" if pct >= 0 else f"up {-pct:.1f}%"
+
+
+# --- head to head ---------------------------------------------------------------------------------
+
+
+def plot_winrates(
+    catalog: Catalog,
+    *,
+    metric: str = DEFAULT_METRIC,
+    top: int = 10,
+    models: Sequence[str] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Expected win probabilities between the top ``top`` models (or ``models``), as a heatmap.
+
+    Cell (row A, column B) is P(A beats B) under the Bradley-Terry model of the metric (ties as
+    half wins), from point ratings; the hover text says whether the two 95% CIs overlap. Models
+    are in leaderboard order (:func:`advisor.rank`). Needs a Bradley-Terry metric.
+    """
+    from advisor.ratings import win_probability
+    from advisor.select import rank
+
+    if isinstance(top, bool) or not isinstance(top, int) or top < 2:
+        raise ValueError(f"top must be an integer >= 2, got {top!r}")
+    go = _go()
+    view = catalog.view()
+    benchmark, _ = view.check_metric(metric)
+    bench = view.benchmarks[benchmark]
+    if not bench.elo_scale:
+        raise AdvisorError(f"metric {metric!r} is not a Bradley-Terry rating; win rates need one")
+    board = rank(view, metric=metric)
+    if models is not None:
+        wanted = [view.resolve(m) for m in models]
+        by_id = {r.id: r for r in board.rows}
+        missing = [m for m in wanted if m not in by_id]
+        if missing:
+            raise AdvisorError(f"no {metric} score as of {board.as_of} for: {', '.join(missing)}")
+        rows = [r for r in board.rows if r.id in set(wanted)]
+    else:
+        rows = list(board.rows[:top])
+    if len(rows) < 2:
+        raise NoCandidateError(f"win rates need at least two models with a {metric} score as of {board.as_of}")
+    sign = 1.0 if bench.higher_is_better else -1.0
+    scores = [sign * r.score for r in rows]
+    prob = win_probability([[s] for s in scores], scores, scale=bench.elo_scale, base=bench.elo_base)
+    labels = _unique([r.name for r in rows], [r.id for r in rows])
+    n = len(rows)
+    z: list[list[float | None]] = []
+    text: list[list[str]] = []
+    hover: list[list[str]] = []
+    for i, a in enumerate(rows):
+        z.append([None if i == j else float(prob[i][j]) for j in range(n)])
+        text.append(["" if i == j else f"{prob[i][j] * 100:.0f}%" for j in range(n)])
+        row_hover = []
+        for j, b in enumerate(rows):
+            if i == j:
+                row_hover.append(f"<b>{_e(a.name)}</b><br>score {a.score:g} (95% CI {a.ci_lower:g} to {a.ci_upper:g})")
+                continue
+            apart = a.ci_lower > b.ci_upper or b.ci_lower > a.ci_upper
+            row_hover.append(
+                f"P(<b>{_e(a.name)}</b> beats <b>{_e(b.name)}</b>) = {prob[i][j]:.3f}"
+                f"<br>{_e(a.id)}: {a.score:g} (95% CI {a.ci_lower:g} to {a.ci_upper:g})"
+                f"<br>{_e(b.id)}: {b.score:g} (95% CI {b.ci_lower:g} to {b.ci_upper:g})"
+                f"<br>{'95% CIs apart: a significant difference' if apart else '95% CIs overlap: not a significant difference'}"
+            )
+        hover.append(row_hover)
+    # Colours span the data's own range around 50% (the numbers in the cells carry the values).
+    deviation = max(abs(v - 0.5) for row in z for v in row if v is not None)
+    spread = max(0.05, math.ceil(deviation * 20) / 20)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z, x=labels, y=labels, text=text, texttemplate="%{text}", hovertext=hover, hoverinfo="text",
+            colorscale="RdBu", zmin=0.5 - spread, zmax=0.5 + spread, xgap=2, ygap=2,
+            colorbar={"title": {"text": "P(row beats<br>column)"}, "tickformat": ".0%", "len": 0.8},
+            name="P(row beats column)",
+        )
+    )
+    heading = title if title is not None else f"Head to head on {bench.name} as of {board.as_of}"
+    subtitle = (
+        f"Expected share of {_e(metric)} battles the row model wins against the column model "
+        f"(Bradley-Terry, ties as half wins), top {n} by tie-aware rank."
+    )
+    layout = _base_layout(_e(heading), subtitle)
+    layout["xaxis"] = _axis("Opponent (column)", type="category", showgrid=False, tickangle=-35, side="bottom")
+    layout["yaxis"] = _axis("Model (row)", type="category", showgrid=False, autorange="reversed")
+    layout["margin"] = {"l": 230, "r": 40, "t": 100, "b": 190}
+    layout["width"] = max(760, 230 + 40 + 62 * n + 90)
+    layout["height"] = max(560, 100 + 190 + 46 * n)
+    fig.update_layout(**layout)
+    return fig
+
+
+def _unique(names: Sequence[str], ids: Sequence[str]) -> list[str]:
+    """Escaped display names, falling back to the id where two models share a name."""
+    seen = {name: names.count(name) for name in names}
+    return [_e(name if seen[name] == 1 else model_id) for name, model_id in zip(names, ids)]
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+_FORMATS = {".html": "HTML", ".htm": "HTML", ".png": "PNG", ".svg": "SVG"}
+PNG_FIX = "pip install 'advisor[png]'"
+
+
+def write_figure(
+    fig: Figure, path: str | os.PathLike[str], *, scale: float = 2.0
+) -> Path:
+    """Write a figure to ``path``: ``.html`` (self-contained), ``.png`` or ``.svg``; return the path.
+
+    HTML embeds plotly.js and references no CDN, so it opens offline. PNG and SVG go through
+    plotly's static export (kaleido, which drives a Chrome or Chromium); without them this
+    raises :class:`~advisor.errors.OptionalDependencyError` naming the fix. ``scale`` multiplies
+    the PNG's pixel size. The file is replaced atomically: a failure leaves any old file as it was.
+    """
+    target = Path(path)
+    kind = _FORMATS.get(target.suffix.lower())
+    if kind is None:
+        raise AdvisorError(f"cannot tell the format of {str(target)!r}: the name must end in .html, .png or .svg")
+    if kind == "HTML":
+        atomic_write_text(target, fig.to_html(include_plotlyjs=True, full_html=True, config=HTML_CONFIG))
+    else:
+        atomic_write_bytes(target, _static_image(fig, kind.lower(), scale))
+    return target
+
+
+def _static_image(fig: Figure, fmt: str, scale: float) -> bytes:
+    try:
+        import kaleido  # type: ignore[import-not-found,unused-ignore]  # noqa: F401
+    except ImportError:
+        raise OptionalDependencyError(
+            f"PNG and SVG export need kaleido and a Chrome or Chromium: {PNG_FIX} (HTML needs neither)"
+        ) from None
+    import plotly.io as pio  # type: ignore[import-untyped]
+
+    try:
+        data: bytes = pio.to_image(fig, format=fmt, scale=scale if fmt == "png" else 1.0)
+    except RuntimeError as exc:
+        text = str(exc)
+        if "Chrome" in text:
+            raise OptionalDependencyError(
+                "PNG and SVG export need a Chrome or Chromium for kaleido: install one "
+                "(e.g. apt-get install chromium, or run plotly_get_chrome), or set BROWSER_PATH to it"
+            ) from None
+        if "Kaleido" in text:
+            raise OptionalDependencyError(f"PNG and SVG export need kaleido 1.0 or later: {PNG_FIX}") from None
+        raise
+    return data
+

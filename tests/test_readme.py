@@ -1,0 +1,47 @@
+"""The README is true: its transcripts are real output and its Python runs."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "docs"))
+import refresh_readme  # noqa: E402
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_console_transcripts_are_current() -> None:
+    blocks = refresh_readme.BLOCK.findall(README)
+    assert len(blocks) >= 5
+    for block in blocks:
+        fresh = refresh_readme.refresh(f"```console\n{block}```")
+        assert fresh == f"```console\n{block}```", "stale transcript: run python docs/refresh_readme.py"
+
+
+@pytest.mark.parametrize("index", range(len(re.findall(r"```python\n", README))))
+def test_python_examples_run(index: int) -> None:
+    code = re.findall(r"```python\n(.*?)```", README, re.S)[index]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, f"README.md python block {index + 1}", "exec"), {"__name__": "__readme__"})
+    assert out.getvalue().strip(), "each README example prints something"
+
+
+def test_the_routing_example_is_about_ten_lines() -> None:
+    block = next(b for b in re.findall(r"```python\n(.*?)```", README, re.S) if "Router(" in b)
+    assert len([ln for ln in block.splitlines() if ln.strip()]) <= 14
+
+
+def test_quick_start_matches_ci() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    install = "pip install . && advisor models"
+    tests = "pip install -e '.[test]' && pytest"
+    assert install in README and tests in README
+    assert install in ci and tests in ci
