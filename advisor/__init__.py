@@ -22,6 +22,7 @@ _EXPORTS: dict[str, str] = {
     "Catalog": "advisor.catalog",
     "CatalogError": "advisor.errors",
     "Comparison": "advisor.select",
+    "CostOfQuality": "advisor.history",
     "CostReport": "advisor.workload",
     "Frontier": "advisor.select",
     "Leaderboard": "advisor.select",
@@ -36,12 +37,16 @@ _EXPORTS: dict[str, str] = {
     "Workload": "advisor.workload",
     "compare": "advisor.select",
     "cost": "advisor.workload",
+    "cost_of_quality": "advisor.history",
     "fit_ratings": "advisor.ratings",
     "frontier": "advisor.select",
     "load_catalog": "advisor.catalog",
     "models": "advisor.listing",
     "pareto_front": "advisor.pareto",
     "pareto_front_nd": "advisor.pareto",
+    "plot_frontier": "advisor.plot",
+    "plot_history": "advisor.plot",
+    "plot_winrates": "advisor.plot",
     "rank": "advisor.select",
     "rate": "advisor.battles",
     "read_battles": "advisor.battles",
@@ -50,6 +55,7 @@ _EXPORTS: dict[str, str] = {
     "uncertain_pareto_front": "advisor.pareto",
     "validate_catalog": "advisor.catalog",
     "win_probability": "advisor.ratings",
+    "write_figure": "advisor.plot",
 }
 
 __all__ = [
@@ -58,6 +64,7 @@ __all__ = [
     "Catalog",
     "CatalogError",
     "Comparison",
+    "CostOfQuality",
     "CostReport",
     "Frontier",
     "Leaderboard",
@@ -72,12 +79,16 @@ __all__ = [
     "Workload",
     "compare",
     "cost",
+    "cost_of_quality",
     "fit_ratings",
     "frontier",
     "load_catalog",
     "models",
     "pareto_front",
     "pareto_front_nd",
+    "plot_frontier",
+    "plot_history",
+    "plot_winrates",
     "rank",
     "rate",
     "read_battles",
@@ -86,6 +97,7 @@ __all__ = [
     "uncertain_pareto_front",
     "validate_catalog",
     "win_probability",
+    "write_figure",
 ]
 
 
@@ -112,8 +124,10 @@ if TYPE_CHECKING:
         UnknownMetricError,
         UnknownModelError,
     )
+    from advisor.history import CostOfQuality, cost_of_quality
     from advisor.listing import models
     from advisor.pareto import pareto_front, pareto_front_nd, uncertain_pareto_front
+    from advisor.plot import plot_frontier, plot_history, plot_winrates, write_figure
     from advisor.ratings import BattleCounts, Ratings, fit_ratings, tie_aware_ranks, win_probability
     from advisor.router import Route, Router
     from advisor.select import (

@@ -7,31 +7,36 @@ Two shapes are read, each as JSON Lines or CSV (with a header row):
 - pair counts: ``model_a``, ``model_b``, ``wins_a``, ``wins_b``, ``ties`` and optionally
   ``ties_bothbad`` (both kinds of tie count as ties), the form the Arena's public counts take.
 
-Files are streamed: row-level files are counted per distinct row in chunks, so memory depends
-on the number of distinct (model_a, model_b, winner) rows, not on the file's length. Text must
-be UTF-8. Every problem raises :class:`~advisor.errors.InputFileError` with a one-line
+Files are streamed in chunks of ``_CHUNK_BYTES``, so memory depends on the number of distinct
+(model_a, model_b, winner) rows, not on the file's length. JSON Lines files with few distinct
+lines are counted per raw line and each distinct line parsed once; other files have each line
+checked as JSON and reduced to its battle fields in one C call (pydantic-core). Text must be
+UTF-8. Every problem raises :class:`~advisor.errors.InputFileError` with a one-line
 ``FILE:LINE: message``; when the fast pass finds something wrong, a plain line-by-line pass
 finds the first offending line.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import os
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import islice
+from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from advisor.errors import InputFileError, UnknownModelError
 from advisor.ratings import OUTCOMES, Anchor, BattleCounts, Ratings, TieMode, fit_ratings
+
+if TYPE_CHECKING:
+    from pydantic_core import SchemaValidator
 
 __all__ = ["catalog_layer", "rate", "read_battles"]
 
@@ -42,7 +47,7 @@ _OUTCOME_INDEX = {"model_a": 0, "model_b": 1, "tie": 2, "tie (bothbad)": 2}
 _TRUE = frozenset({"1", "true", "yes", "y", "t"})
 _FALSE = frozenset({"", "0", "false", "no", "n", "f"})
 _WHOLE = re.compile(r"\s*\d+\s*")
-_CHUNK_LINES = 16_384  # lines read at a time
+_CHUNK_BYTES = 8 << 20  # bytes read at a time
 _CACHE_BYTES = 64 << 20  # memory for distinct JSON lines held before they are parsed and counted
 _JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 
@@ -194,73 +199,136 @@ def catalog_layer(
 
 
 def _read_jsonl(path: Path, name: str, drop_if: tuple[str, ...]) -> BattleCounts:
-    battles: Counter[tuple[str, str, int]] = Counter()
-    pairs: dict[tuple[str, str], list[int]] = {}
-    dropped = 0
-    kind: str | None = None
-    seen_lines = 0
-    # Distinct raw lines are counted at C speed and parsed once each when the counter is flushed.
-    # Files of bare battles have few distinct lines (one flush at the end); files with per-battle
-    # ids flush every few hundred thousand lines. Either way memory stays under _CACHE_BYTES.
-    distinct: Counter[bytes] = Counter()
-    limit = 0
+    from pydantic_core import ValidationError
 
-    # (model_a, model_b, winner, *flags) values already checked: lines differing only in other
-    # fields (ids, timestamps) skip the checks. Bounded by the distinct battles, not the lines.
-    checked: dict[tuple[Any, ...], tuple[str, str, int, bool]] = {}
-    loads = json.loads
+    validate = _record_validator(drop_if).validate_json
+    getter = itemgetter(*BATTLE_COLUMNS, *drop_if)
+    raw: Counter[tuple[Any, ...]] = Counter()  # (model_a, model_b, winner, *flags) as written
+    pairs: dict[tuple[str, str], list[int]] = {}
+    kind: str | None = None
+    # Files of bare battles repeat a few thousand distinct lines: count the raw lines at C speed
+    # and parse each distinct one once. Files with per-battle fields (ids, timestamps) repeat no
+    # line; once two chunks in a row are mostly new lines, every line is parsed instead.
+    distinct: Counter[bytes] = Counter()
+    dedupe, fresh, limit = True, 0, 0
+
+    def tally(lines: Sequence[bytes], times: Sequence[int] | None) -> None:
+        # The fast path: one C call per line that checks the whole line is JSON and keeps only the
+        # needed fields. Anything it refuses (a blank line, a BOM, an odd value) is retried by the
+        # plain per-line checks, which report the first bad line.
+        try:
+            keys = list(map(getter, map(validate, lines)))
+            deque(map(hash, keys), maxlen=0)  # unhashable values go the slow way, before counting
+        except (ValidationError, TypeError):
+            slow(lines, times)
+            return
+        if times is None:
+            raw.update(keys)
+        else:
+            for key, n in zip(keys, times, strict=True):
+                raw[key] += n
+
+    def slow(lines: Sequence[bytes], times: Sequence[int] | None) -> None:
+        for line, n in zip(lines, times or repeat(1), strict=False):  # repeat(1) is endless
+            try:
+                record = _json_record(line)
+                if record is None:
+                    continue
+                fields = _json_fields(record, BATTLE_COLUMNS)
+                key = (*fields, *(record.get(c) for c in drop_if))
+                raw[key] += n
+            except (_Bad, TypeError):  # unhashable values are invalid ones
+                _raise_first_jsonl_problem(path, name, drop_if, "battles")
 
     def flush() -> None:
-        nonlocal dropped, kind
-        for line, times in distinct.items():
-            if kind == "battles":
-                try:
-                    record = loads(line.decode("utf-8"))
-                    key = tuple(record.get(c) for c in BATTLE_COLUMNS) + tuple(record.get(c) for c in drop_if)
-                    battle = checked[key]
-                except (ValueError, AttributeError, KeyError, TypeError):
-                    battle = None  # not yet seen, or something to report: the full checks below decide
-            else:
-                battle = None
-            if battle is None:
+        if distinct:
+            tally(list(distinct), list(distinct.values()))
+            distinct.clear()
+
+    for lines in _chunks(path):
+        if kind is None:
+            kind = _kind(lines, path, name, drop_if)
+            if kind is None:
+                continue
+        if kind == "counts":
+            for line in lines:
                 try:
                     record = _json_record(line)
-                    if record is None:
-                        continue
-                    if kind is None:
-                        kind = "counts" if "winner" not in record and "wins_a" in record else "battles"
-                    if kind == "counts":
-                        _add_counts(pairs, _counts(_json_fields(record, COUNT_COLUMNS), record, "field"), times)
-                        continue
-                    battle = _battle(_json_fields(record, BATTLE_COLUMNS), record, drop_if)
+                    if record is not None:
+                        _add_counts(pairs, _counts(_json_fields(record, COUNT_COLUMNS), record, "field"), 1)
                 except _Bad:
                     _raise_first_jsonl_problem(path, name, drop_if, kind)
-                key = tuple(record.get(c) for c in BATTLE_COLUMNS) + tuple(record.get(c) for c in drop_if)
-                with contextlib.suppress(TypeError):  # an unhashable flag value: checked each time
-                    checked[key] = battle
-            a, b, outcome, invalid = battle
-            if invalid:
-                dropped += times
-            else:
-                battles[a, b, outcome] += times
-        distinct.clear()
-
-    with path.open("rb") as fh:
-        while True:
-            chunk = list(islice(fh, _CHUNK_LINES))
-            if not chunk:
-                break
-            seen_lines += len(chunk)
-            if not limit:  # distinct lines that fit in the budget, from the first chunk's line length
-                limit = max(_CHUNK_LINES, _CACHE_BYTES // (sum(map(len, chunk)) // len(chunk) + 120))
-            distinct.update(chunk)
-            del chunk
-            if len(distinct) > limit:
-                flush()
+            continue
+        if not dedupe:
+            tally(lines, None)
+            continue
+        if not limit:  # distinct lines that fit in the budget, from the first chunk's line length
+            limit = max(1024, _CACHE_BYTES // (sum(map(len, lines)) // len(lines) + 120))
+        before = len(distinct)
+        distinct.update(lines)
+        fresh = fresh + 1 if 2 * (len(distinct) - before) > len(lines) else 0
+        if fresh >= 2 or len(distinct) > limit:
+            flush()
+            dedupe = fresh < 2
     flush()
     if kind is None:
-        raise InputFileError(f"{name}:{max(seen_lines, 1)}: empty file: no battles")
+        raise InputFileError(f"{name}:{_line_count(path)}: empty file: no battles")
+    battles: Counter[tuple[str, str, int]] = Counter()
+    dropped = 0
+    for key, times in raw.items():  # each distinct battle is checked once
+        try:
+            a, b, outcome, invalid = _battle(key[:3], dict(zip(drop_if, key[3:], strict=True)), drop_if)
+        except _Bad:
+            _raise_first_jsonl_problem(path, name, drop_if, kind)
+        if invalid:
+            dropped += times
+        else:
+            battles[a, b, outcome] += times
     return _to_counts(battles, pairs, dropped)
+
+
+@functools.cache
+def _record_validator(drop_if: tuple[str, ...]) -> SchemaValidator:
+    """Parses one line of JSON into the battle fields (``drop_if`` ones default to None), ignoring others."""
+    from pydantic_core import SchemaValidator, core_schema
+
+    value = core_schema.any_schema()
+    fields = {c: core_schema.typed_dict_field(value) for c in BATTLE_COLUMNS}
+    for c in drop_if:
+        fields[c] = core_schema.typed_dict_field(core_schema.with_default_schema(value, default=None), required=False)
+    return SchemaValidator(core_schema.typed_dict_schema(fields, extra_behavior="ignore"))
+
+
+def _chunks(path: Path) -> Iterator[list[bytes]]:
+    """The file's lines, without their line ends, about ``_CHUNK_BYTES`` at a time."""
+    with path.open("rb") as fh:
+        rest = b""
+        while block := fh.read(_CHUNK_BYTES):
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            rest = block[cut:]
+            if cut:
+                lines = block[:cut].split(b"\n")
+                lines.pop()
+                yield lines
+        if rest:
+            yield [rest]
+
+
+def _kind(lines: Sequence[bytes], path: Path, name: str, drop_if: tuple[str, ...]) -> str | None:
+    """``"battles"`` or ``"counts"`` from the first non-blank line, None when all are blank."""
+    for line in lines:
+        try:
+            record = _json_record(line)
+        except _Bad:
+            _raise_first_jsonl_problem(path, name, drop_if, None)
+        if record is not None:
+            return "counts" if "winner" not in record and "wins_a" in record else "battles"
+    return None
+
+
+def _line_count(path: Path) -> int:
+    return max(1, sum(len(lines) for lines in _chunks(path)))
 
 
 def _json_record(line: bytes) -> dict[str, Any] | None:

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from advisor.catalog import DEFAULT_METRIC, Catalog, score_of
-from advisor.workload import Workload
 from advisor.errors import AdvisorError, UnknownModelError
 from advisor.select import pool
+from advisor.workload import Workload
 
 DEFAULT_BAR = "gpt-4-0613"
 """GPT-4 as most API users first called it (June 2023); it is rated in every bundled Arena snapshot."""
@@ -89,9 +89,7 @@ class CostOfQuality:
 def snapshot_dates(catalog: Catalog, metric: str = DEFAULT_METRIC) -> tuple[dt.date, ...]:
     """The dates on which ``metric`` has scores in the catalog, oldest first."""
     benchmark, category = catalog.check_metric(metric)
-    found = {
-        s.as_of for m in catalog for s in m.scores if s.benchmark == benchmark and s.category == category
-    }
+    found = {s.as_of for m in catalog for s in m.scores if s.benchmark == benchmark and s.category == category}
     return tuple(sorted(found))
 
 
@@ -192,9 +190,16 @@ def cost_of_quality(
         best = p.options[int(ok[np.lexsort((-p.score[ok], p.cost[ok]))[0]])]
         points.append(
             QualityPoint(
-                date=day, bar_score=bar_score, model=best.id, name=best.name, provider=best.provider,
-                usd_per_mtok=best.cost.blended_usd_per_mtok, score=best.score, qualifying=int(ok.size),
-                considered=len(p.options), bar_usd_per_mtok=bar_cost,
+                date=day,
+                bar_score=bar_score,
+                model=best.id,
+                name=best.name,
+                provider=best.provider,
+                usd_per_mtok=best.cost.blended_usd_per_mtok,
+                score=best.score,
+                qualifying=int(ok.size),
+                considered=len(p.options),
+                bar_usd_per_mtok=bar_cost,
             )
         )
     return CostOfQuality(metric, label, bar_model, w, tuple(points), tuple(skipped))

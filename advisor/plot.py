@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import html
+import itertools
 import math
 import os
 from collections.abc import Sequence
@@ -23,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 
 from advisor._io import atomic_write_bytes, atomic_write_text
 from advisor.catalog import DEFAULT_METRIC, Catalog, score_of
-from advisor.workload import PER_UNITS, Per, Workload
 from advisor.errors import AdvisorError, NoCandidateError, OptionalDependencyError
+from advisor.workload import PER_UNITS, Per, Workload
 
 if TYPE_CHECKING:
-    from plotly.graph_objects import Figure  # type: ignore[import-untyped]
+    from plotly.graph_objects import Figure
 
     from advisor.history import CostOfQuality
     from advisor.select import Option, Recommendation
@@ -46,9 +47,26 @@ _GRID = "#e6e6e6"
 _HIGHLIGHT = "#d62728"
 # Tableau 10, then ten more hues far from them: distinct for up to 20 providers.
 _PALETTE = (
-    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1", "#edc948", "#9c755f",
-    "#ff9da7", "#bab0ac", "#1b3a6b", "#8cd17d", "#7b3294", "#d4a6c8", "#b6992d", "#2f8f83",
-    "#a0522d", "#ff5f1f", "#5f6b6d", "#00a2e8",
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#e15759",
+    "#76b7b2",
+    "#b07aa1",
+    "#edc948",
+    "#9c755f",
+    "#ff9da7",
+    "#bab0ac",
+    "#1b3a6b",
+    "#8cd17d",
+    "#7b3294",
+    "#d4a6c8",
+    "#b6992d",
+    "#2f8f83",
+    "#a0522d",
+    "#ff5f1f",
+    "#5f6b6d",
+    "#00a2e8",
 )
 HTML_CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True}
 """plotly.js config of written HTML: no plotly logo; the modebar's PNG download works offline."""
@@ -61,7 +79,7 @@ def _e(text: object) -> str:
 
 def _go() -> Any:
     try:
-        import plotly.graph_objects as go  # type: ignore[import-untyped]
+        import plotly.graph_objects as go
     except ImportError:  # pragma: no cover - plotly is a dependency
         raise OptionalDependencyError("charts need plotly: pip install plotly") from None
     return go
@@ -98,8 +116,13 @@ def _base_layout(title: str, subtitle: str) -> dict[str, Any]:
         "paper_bgcolor": "white",
         "hoverlabel": {"font": {"family": _FONT, "size": 12}, "align": "left"},
         "legend": {
-            "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top", "font": {"size": 11},
-            "bgcolor": "rgba(255,255,255,0.9)", "tracegroupgap": 4,
+            "x": 1.02,
+            "xanchor": "left",
+            "y": 1.0,
+            "yanchor": "top",
+            "font": {"size": 11},
+            "bgcolor": "rgba(255,255,255,0.9)",
+            "tracegroupgap": 4,
         },
     }
 
@@ -107,8 +130,13 @@ def _base_layout(title: str, subtitle: str) -> dict[str, Any]:
 def _axis(title: str, **extra: Any) -> dict[str, Any]:
     return {
         "title": {"text": title, "font": {"size": 13}},
-        "showgrid": True, "gridcolor": _GRID, "zeroline": False,
-        "showline": True, "linecolor": "#999", "ticks": "outside", "tickcolor": "#999",
+        "showgrid": True,
+        "gridcolor": _GRID,
+        "zeroline": False,
+        "showline": True,
+        "linecolor": "#999",
+        "ticks": "outside",
+        "tickcolor": "#999",
         **extra,
     }
 
@@ -162,7 +190,7 @@ def plot_frontier(
     positive = [c for c in costs if c > 0]
     floor = (min(positive) if positive else 1e-3) / 3.0
     xs = [c if c > 0 else floor for c in costs]
-    x_of = {o.id: x for o, x in zip(p.options, xs)}
+    x_of = {o.id: x for o, x in zip(p.options, xs, strict=True)}
 
     # Axis ranges are set here (not autoranged) so label placement knows where every pixel is.
     x_lo, x_hi = min(xs), max(xs)
@@ -208,10 +236,13 @@ def plot_frontier(
                     "line": {"color": "white", "width": 0.8},
                 },
                 error_y={
-                    "type": "data", "symmetric": False,
+                    "type": "data",
+                    "symmetric": False,
                     "array": [o.ci_upper - o.score for o in group],
                     "arrayminus": [o.score - o.ci_lower for o in group],
-                    "color": colour[prov], "thickness": 1.2, "width": 0,
+                    "color": colour[prov],
+                    "thickness": 1.2,
+                    "width": 0,
                 },
                 hovertext=[_hover(o, per, w, status.get(o.id), sources.get(o.id)) for o in group],
                 hoverinfo="text",
@@ -223,38 +254,55 @@ def plot_frontier(
     step_y = [o.score for o in pareto] + [pareto[-1].score]
     fig.add_trace(
         go.Scatter(
-            x=step_x, y=step_y, mode="lines", line={"shape": "hv", "color": _INK, "width": 2},
-            name="Pareto frontier (point scores)", legendgroup="frontier",
-            legendgrouptitle={"text": "Frontier"}, hoverinfo="skip",
+            x=step_x,
+            y=step_y,
+            mode="lines",
+            line={"shape": "hv", "color": _INK, "width": 2},
+            name="Pareto frontier (point scores)",
+            legendgroup="frontier",
+            legendgrouptitle={"text": "Frontier"},
+            hoverinfo="skip",
         )
     )
     stat = sorted(front.statistical, key=lambda o: x_of[o.id])
     fig.add_trace(
         go.Scatter(
-            x=[x_of[o.id] for o in stat], y=[o.score for o in stat], mode="markers",
+            x=[x_of[o.id] for o in stat],
+            y=[o.score for o in stat],
+            mode="markers",
             marker={"symbol": "circle-open", "size": 19, "color": _INK, "line": {"width": 1.6}},
             name="Uncertainty-aware frontier<br>(not beaten beyond 95% CIs<br>by a cheaper model)",
-            legendgroup="frontier", hoverinfo="skip",
+            legendgroup="frontier",
+            hoverinfo="skip",
         )
     )
 
     if budget is not None:
         fig.add_trace(
             go.Scatter(
-                x=[budget, budget], y=sorted(y_range), mode="lines",
+                x=[budget, budget],
+                y=sorted(y_range),
+                mode="lines",
                 line={"color": "#b15928", "width": 2, "dash": "dash"},
-                name=f"Budget {_usd(budget)} ({_e(unit)})", legendgroup="needs",
-                legendgrouptitle={"text": "What you need"}, hoverinfo="skip",
+                name=f"Budget {_usd(budget)} ({_e(unit)})",
+                legendgroup="needs",
+                legendgrouptitle={"text": "What you need"},
+                hoverinfo="skip",
             )
         )
     if ref is not None:
         x0, x1 = 10 ** x_range[0], 10 ** x_range[1]
         fig.add_trace(
             go.Scatter(
-                x=[x0, x1, x1, x0, x0], y=[ref.ci_lower, ref.ci_lower, ref.ci_upper, ref.ci_upper, ref.ci_lower],
-                mode="lines", fill="toself", fillcolor="rgba(31,120,180,0.13)", line={"width": 0},
+                x=[x0, x1, x1, x0, x0],
+                y=[ref.ci_lower, ref.ci_lower, ref.ci_upper, ref.ci_upper, ref.ci_lower],
+                mode="lines",
+                fill="toself",
+                fillcolor="rgba(31,120,180,0.13)",
+                line={"width": 0},
                 name=f"Target: {_e(ref.name)}<br>(its 95% CI; a model qualifies<br>if its CI reaches the band)",
-                legendgroup="needs", legendgrouptitle=None if budget is not None else {"text": "What you need"},
+                legendgroup="needs",
+                legendgrouptitle=None if budget is not None else {"text": "What you need"},
                 hoverinfo="skip",
             )
         )
@@ -262,41 +310,59 @@ def plot_frontier(
         x0, x1 = 10 ** x_range[0], 10 ** x_range[1]
         fig.add_trace(
             go.Scatter(
-                x=[x0, x1], y=[min_score, min_score], mode="lines",
+                x=[x0, x1],
+                y=[min_score, min_score],
+                mode="lines",
                 line={"color": "#1f78b4", "width": 2, "dash": "dot"},
-                name=f"Minimum score {min_score:g}", legendgroup="needs",
-                legendgrouptitle=None if budget is not None else {"text": "What you need"}, hoverinfo="skip",
+                name=f"Minimum score {min_score:g}",
+                legendgroup="needs",
+                legendgrouptitle=None if budget is not None else {"text": "What you need"},
+                hoverinfo="skip",
             )
         )
     if rec is not None:
         c = rec.choice
         fig.add_trace(
             go.Scatter(
-                x=[x_of[c.id]], y=[c.score], mode="markers",
+                x=[x_of[c.id]],
+                y=[c.score],
+                mode="markers",
                 marker={"symbol": "star", "size": 22, "color": "#ffd92f", "line": {"color": _HIGHLIGHT, "width": 2}},
-                name=f"Recommended: {_e(c.name)}", legendgroup="needs",
+                name=f"Recommended: {_e(c.name)}",
+                legendgroup="needs",
                 hovertext=[_hover(c, per, w, status.get(c.id), sources.get(c.id), recommended=True)],
                 hoverinfo="text",
             )
         )
 
-    labelled = sorted({pt.option.id: pt.option for pt in front.points}.values(), key=lambda o: x_of[o.id])
+    labelled = list({pt.option.id: pt.option for pt in front.points}.values())
     if rec is not None and rec.choice.id not in {o.id for o in labelled}:
         labelled.append(rec.choice)
+    # Best scores first: they take the free space above the frontier, the rest fit around them.
+    labelled.sort(key=lambda o: (-o.score if p.higher_is_better else o.score, x_of[o.id]))
     px = _Pixels((x_range[0], x_range[1]), (y_range[0], y_range[1]), log_x=True)
     obstacles = [px(x_of[o.id], o.score) for o in p.options] + px.step_samples(step_x, step_y)
     placed = _place_labels([(*px(x_of[o.id], o.score), o.name) for o in labelled], obstacles, px)
     annotations = []
-    for o, (ax, ay) in zip(labelled, placed):
+    for o, (ax, ay) in zip(labelled, placed, strict=True):
         chosen = rec is not None and o.id == rec.choice.id
         annotations.append(
             {
-                "x": math.log10(x_of[o.id]), "y": o.score, "xref": "x", "yref": "y",
+                "x": math.log10(x_of[o.id]),
+                "y": o.score,
+                "xref": "x",
+                "yref": "y",
                 "text": f"<b>{_e(o.name)}</b>" if chosen else _e(o.name),
-                "showarrow": True, "arrowhead": 0, "arrowwidth": 1, "arrowcolor": "#888",
-                "ax": ax, "ay": ay, "standoff": 4,
+                "showarrow": True,
+                "arrowhead": 0,
+                "arrowwidth": 1,
+                "arrowcolor": "#888",
+                "ax": ax,
+                "ay": ay,
+                "standoff": 4,
                 "font": {"size": 11, "color": _HIGHLIGHT if chosen else _INK},
-                "bgcolor": "rgba(255,255,255,0.85)", "borderpad": 1,
+                "bgcolor": "rgba(255,255,255,0.85)",
+                "borderpad": 1,
             }
         )
 
@@ -340,9 +406,7 @@ def _score_sources(view: Catalog, ids: Sequence[str], benchmark: str, category: 
     return out
 
 
-def _hover(
-    o: Option, per: Per, w: Workload, point: Any, source: str | None, *, recommended: bool = False
-) -> str:
+def _hover(o: Option, per: Per, w: Workload, point: Any, source: str | None, *, recommended: bool = False) -> str:
     c = o.cost
     lines = [f"<b>{_e(o.name)}</b>" + (" (recommended)" if recommended else ""), _e(o.id)]
     who = _e(o.provider or "unknown provider") + (f", via {_e(o.host)}" if o.host else "")
@@ -389,8 +453,8 @@ class _Pixels:
     def step_samples(self, xs: Sequence[float], ys: Sequence[float], every: float = 8.0) -> list[tuple[float, float]]:
         """Pixel points along a horizontal-then-vertical step line, about ``every`` px apart."""
         out: list[tuple[float, float]] = []
-        pts = [self(x, y) for x, y in zip(xs, ys)]
-        for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+        pts = [self(x, y) for x, y in zip(xs, ys, strict=True)]
+        for (x0, y0), (x1, y1) in itertools.pairwise(pts):
             for a, b, c, d in ((x0, y0, x1, y0), (x1, y0, x1, y1)):
                 n = max(1, int(math.hypot(c - a, d - b) // every))
                 out.extend((a + (c - a) * k / n, b + (d - b) * k / n) for k in range(n + 1))
@@ -425,7 +489,13 @@ def _place_labels(
             cost = i * 0.01
             # Overlapping another label is worse than crossing any number of markers or lines.
             cost += sum(100.0 + 5.0 * a for a in (_overlap(box, b) for b in boxes) if a > 0)
-            cost += sum(1.0 for mx, my in obstacles if box[0] - 3 <= mx <= box[2] + 3 and box[1] - 3 <= my <= box[3] + 3)
+            cost += sum(
+                1.0 for mx, my in obstacles if box[0] - 3 <= mx <= box[2] + 3 and box[1] - 3 <= my <= box[3] + 3
+            )
+            # An arrow through another label reads badly too.
+            for k in range(1, 8):
+                sx, sy = x + dx * k / 8, y + dy * k / 8
+                cost += sum(3.0 for b in boxes if b[0] - 2 <= sx <= b[2] + 2 and b[1] - 2 <= sy <= b[3] + 2)
             outside = max(0.0, -box[0]) + max(0.0, box[2] - px.width) + max(0.0, -box[1]) + max(0.0, box[3] - px.height)
             cost += outside * 2.0
             if cost < best[0]:
@@ -478,7 +548,12 @@ def plot_history(
     from advisor.history import DEFAULT_BAR, cost_of_quality
 
     data = cost_of_quality(
-        catalog, metric=metric, bar=DEFAULT_BAR if bar is None else bar, dates=dates, start=start, end=end,
+        catalog,
+        metric=metric,
+        bar=DEFAULT_BAR if bar is None else bar,
+        dates=dates,
+        start=start,
+        end=end,
         workload=workload,
     )
     return history_figure(data, catalog, title=title)
@@ -498,11 +573,15 @@ def history_figure(data: CostOfQuality, catalog: Catalog, *, title: str | None =
         own = [p for p in data.points if p.bar_usd_per_mtok is not None]
         fig.add_trace(
             go.Scatter(
-                x=[p.date for p in own], y=[p.bar_usd_per_mtok for p in own], mode="lines+markers",
-                line={"color": "#999", "width": 2, "dash": "dash", "shape": "hv"}, marker={"size": 6},
+                x=[p.date for p in own],
+                y=[p.bar_usd_per_mtok for p in own],
+                mode="lines+markers",
+                line={"color": "#999", "width": 2, "dash": "dash", "shape": "hv"},
+                marker={"size": 6},
                 name=f"{_e(data.bar_model)}'s own price",
                 hovertext=[
-                    f"<b>{_e(data.bar_model)}</b><br>{p.date}<br>{_usd(p.bar_usd_per_mtok)} per 1M tokens ({_e(w.blend)})"
+                    f"<b>{_e(data.bar_model)}</b><br>{p.date}"
+                    f"<br>{_usd(p.bar_usd_per_mtok)} per 1M tokens ({_e(w.blend)})"
                     f"<br>score {p.bar_score:g} (the bar)"
                     for p in own
                 ],
@@ -511,7 +590,9 @@ def history_figure(data: CostOfQuality, catalog: Catalog, *, title: str | None =
         )
     fig.add_trace(
         go.Scatter(
-            x=[p.date for p in found], y=[p.usd_per_mtok for p in found], mode="lines+markers",
+            x=[p.date for p in found],
+            y=[p.usd_per_mtok for p in found],
+            mode="lines+markers",
             line={"color": "#0072B2", "width": 3, "shape": "hv"},
             marker={"size": 10, "color": "#0072B2", "line": {"color": "white", "width": 1}},
             name="Cheapest model reaching the bar",
@@ -536,7 +617,7 @@ def history_figure(data: CostOfQuality, catalog: Catalog, *, title: str | None =
     px = _Pixels((x_range[0].toordinal(), x_range[1].toordinal()), y_range, log_y=True)
     step_x = [p.date.toordinal() for p in found]
     step_y = [float(p.usd_per_mtok or 1.0) for p in found]
-    obstacles = px.step_samples(step_x, step_y) + [px(x, y) for x, y in zip(step_x, step_y)]
+    obstacles = px.step_samples(step_x, step_y) + [px(x, y) for x, y in zip(step_x, step_y, strict=True)]
     if data.bar_model is not None:
         own_x = [p.date.toordinal() for p in data.points if p.bar_usd_per_mtok is not None]
         own_y = [float(p.bar_usd_per_mtok or 1.0) for p in data.points if p.bar_usd_per_mtok is not None]
@@ -544,23 +625,38 @@ def history_figure(data: CostOfQuality, catalog: Catalog, *, title: str | None =
     changes = [p for i, p in enumerate(found) if i == 0 or p.model != found[i - 1].model]
     texts = [f"{p.name} {_usd(p.usd_per_mtok)}" for p in changes]
     placed = _place_labels(
-        [(*px(p.date.toordinal(), float(p.usd_per_mtok or 1.0)), t) for p, t in zip(changes, texts)], obstacles, px
+        [(*px(p.date.toordinal(), float(p.usd_per_mtok or 1.0)), t) for p, t in zip(changes, texts, strict=True)],
+        obstacles,
+        px,
     )
     annotations = [
         {
-            "x": p.date.isoformat(), "y": math.log10(float(p.usd_per_mtok or 1.0)), "xref": "x", "yref": "y",
-            "text": f"{_e(p.name)} <b>{_usd(p.usd_per_mtok)}</b>", "showarrow": True, "arrowhead": 0,
-            "arrowcolor": "#888", "ax": ax, "ay": ay, "standoff": 5,
-            "font": {"size": 11}, "bgcolor": "rgba(255,255,255,0.85)",
+            "x": p.date.isoformat(),
+            "y": math.log10(float(p.usd_per_mtok or 1.0)),
+            "xref": "x",
+            "yref": "y",
+            "text": f"{_e(p.name)} <b>{_usd(p.usd_per_mtok)}</b>",
+            "showarrow": True,
+            "arrowhead": 0,
+            "arrowcolor": "#888",
+            "ax": ax,
+            "ay": ay,
+            "standoff": 5,
+            "font": {"size": 11},
+            "bgcolor": "rgba(255,255,255,0.85)",
         }
-        for p, (ax, ay) in zip(changes, placed)
+        for p, (ax, ay) in zip(changes, placed, strict=True)
     ]
     fall = data.fall_pct
     span = f"{found[0].date} to {found[-1].date}"
     reference = data.bar_model or data.bar
-    heading = title if title is not None else (
-        f"Cheapest price reaching {reference} on {bench.name}"
-        + (f": {_fall_words(fall)} from {span}" if fall is not None else "")
+    heading = (
+        title
+        if title is not None
+        else (
+            f"Cheapest price reaching {reference} on {bench.name}"
+            + (f": {_fall_words(fall)} from {span}" if fall is not None else "")
+        )
     )
     subtitle = (
         f"Bar: {_e(data.bar)}"
@@ -576,10 +672,14 @@ def history_figure(data: CostOfQuality, catalog: Catalog, *, title: str | None =
     tickvals, ticktext = _log_ticks(*y_range)
     layout["yaxis"] = _axis(
         f"Cheapest qualifying cost, USD per 1M tokens (blended at {_e(w.blend)}), log scale",
-        type="log", range=list(y_range), tickvals=tickvals, ticktext=ticktext,
+        type="log",
+        range=list(y_range),
+        tickvals=tickvals,
+        ticktext=ticktext,
     )
     layout["xaxis"] = _axis(
-        "Date of the snapshot (prices in force that day)", type="date",
+        "Date of the snapshot (prices in force that day)",
+        type="date",
         range=[x_range[0].isoformat(), x_range[1].isoformat()],
     )
     layout["annotations"] = annotations
@@ -653,7 +753,7 @@ def plot_winrates(
                 f"P(<b>{_e(a.name)}</b> beats <b>{_e(b.name)}</b>) = {prob[i][j]:.3f}"
                 f"<br>{_e(a.id)}: {a.score:g} (95% CI {a.ci_lower:g} to {a.ci_upper:g})"
                 f"<br>{_e(b.id)}: {b.score:g} (95% CI {b.ci_lower:g} to {b.ci_upper:g})"
-                f"<br>{'95% CIs apart: a significant difference' if apart else '95% CIs overlap: not a significant difference'}"
+                + ("<br>95% CIs apart: a significant difference" if apart else "<br>95% CIs overlap: not significant")
             )
         hover.append(row_hover)
     # Colours span the data's own range around 50% (the numbers in the cells carry the values).
@@ -661,8 +761,18 @@ def plot_winrates(
     spread = max(0.05, math.ceil(deviation * 20) / 20)
     fig = go.Figure(
         go.Heatmap(
-            z=z, x=labels, y=labels, text=text, texttemplate="%{text}", hovertext=hover, hoverinfo="text",
-            colorscale="RdBu", zmin=0.5 - spread, zmax=0.5 + spread, xgap=2, ygap=2,
+            z=z,
+            x=labels,
+            y=labels,
+            text=text,
+            texttemplate="%{text}",
+            hovertext=hover,
+            hoverinfo="text",
+            colorscale="RdBu",
+            zmin=0.5 - spread,
+            zmax=0.5 + spread,
+            xgap=2,
+            ygap=2,
             colorbar={"title": {"text": "P(row beats<br>column)"}, "tickformat": ".0%", "len": 0.8},
             name="P(row beats column)",
         )
@@ -685,7 +795,7 @@ def plot_winrates(
 def _unique(names: Sequence[str], ids: Sequence[str]) -> list[str]:
     """Escaped display names, falling back to the id where two models share a name."""
     seen = {name: names.count(name) for name in names}
-    return [_e(name if seen[name] == 1 else model_id) for name, model_id in zip(names, ids)]
+    return [_e(name if seen[name] == 1 else model_id) for name, model_id in zip(names, ids, strict=True)]
 
 
 # --- writing --------------------------------------------------------------------------------------
@@ -694,9 +804,7 @@ _FORMATS = {".html": "HTML", ".htm": "HTML", ".png": "PNG", ".svg": "SVG"}
 PNG_FIX = "pip install 'advisor[png]'"
 
 
-def write_figure(
-    fig: Figure, path: str | os.PathLike[str], *, scale: float = 2.0
-) -> Path:
+def write_figure(fig: Figure, path: str | os.PathLike[str], *, scale: float = 2.0) -> Path:
     """Write a figure to ``path``: ``.html`` (self-contained), ``.png`` or ``.svg``; return the path.
 
     HTML embeds plotly.js and references no CDN, so it opens offline. PNG and SVG go through
@@ -722,7 +830,7 @@ def _static_image(fig: Figure, fmt: str, scale: float) -> bytes:
         raise OptionalDependencyError(
             f"PNG and SVG export need kaleido and a Chrome or Chromium: {PNG_FIX} (HTML needs neither)"
         ) from None
-    import plotly.io as pio  # type: ignore[import-untyped]
+    import plotly.io as pio
 
     try:
         data: bytes = pio.to_image(fig, format=fmt, scale=scale if fmt == "png" else 1.0)
@@ -737,4 +845,3 @@ def _static_image(fig: Figure, fmt: str, scale: float) -> bytes:
             raise OptionalDependencyError(f"PNG and SVG export need kaleido 1.0 or later: {PNG_FIX}") from None
         raise
     return data
-

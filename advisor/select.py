@@ -181,6 +181,14 @@ def frontier(
     uncertainty-aware one holds models that no cheaper-or-equal model beats *statistically*
     (lower bound above their upper bound): a superset, showing which cheap models are as good as
     the leaders within the data's precision.
+
+    >>> from advisor import load_catalog
+    >>> import datetime as dt
+    >>> f = frontier(load_catalog().as_of(dt.date(2024, 7, 24)))
+    >>> [o.id for o in f.pareto][-2:]
+    ['gpt-4o-mini-2024-07-18', 'gpt-4o-2024-05-13']
+    >>> "claude-3-5-sonnet-20240620" in [o.id for o in f.statistical]
+    True
     """
     w = workload or Workload()
     p = pool(catalog, metric=metric, workload=w, per=per)
@@ -475,6 +483,12 @@ def compare(
     """Compare two models: price ratio at the workload, score gap and its significance, P(a beats b).
 
     A model without a price or a score gets None in those fields rather than a made-up value.
+
+    >>> from advisor import load_catalog
+    >>> import datetime as dt
+    >>> c = compare(load_catalog().as_of(dt.date(2024, 7, 24)), "gpt-4o-mini", "gpt-4o")
+    >>> round(c.price_ratio, 3), c.score_gap, c.significant
+    (0.035, -7.0, False)
     """
     view = catalog.view()
     benchmark, category = view.check_metric(metric)

@@ -4,7 +4,7 @@ Run ``python benchmarks/bench_ratings.py`` (``--quick`` for a small smoke run). 
 synthetic battle file (JSON Lines) is written to a temporary folder; then, each in its own
 process so peak memory (max RSS) is measured honestly:
 
-- **ours**: :func:`advisor.battles.rate` (streamed, aggregated reading; batched Newton fits of
+- **ours**: :func:`advisor.battles.rate` (streamed, aggregated reading, every line checked as JSON; batched Newton fits of
   the Bradley-Terry MLE; multinomial bootstrap), single process;
 - **reference**: the Arena's current method as described: read the battles, count the unique
   (model_a, model_b, outcome) triples, fit the weighted logistic likelihood with scipy's L-BFGS
@@ -37,10 +37,15 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 OUTCOMES = ("model_a", "model_b", "tie")
+LANGUAGES = ("English", "Chinese", "German", "Spanish", "Russian")
 
 
-def make_battles(path: Path, n_battles: int, n_models: int, seed: int, ids: bool = False) -> None:
-    """Battles drawn from Bradley-Terry with strengths ~ N(0, 1) (natural log-odds), 10% ties."""
+def make_battles(path: Path, n_battles: int, n_models: int, seed: int, extra: bool = False) -> None:
+    """Battles drawn from Bradley-Terry with strengths ~ N(0, 1) (natural log-odds), 10% ties.
+
+    ``extra`` adds per-battle fields (question id, judge, turn, language, timestamp) as real
+    exports have, so no two lines are alike and every line is about 220 bytes.
+    """
     rng = np.random.default_rng(seed)
     strength = rng.normal(0.0, 1.0, n_models)
     names = [f"model-{k:03d}" for k in range(n_models)]
@@ -53,10 +58,12 @@ def make_battles(path: Path, n_battles: int, n_models: int, seed: int, ids: bool
             p = 1 / (1 + np.exp(strength[b] - strength[a]))
             u = rng.random(size)
             w = np.where(u < 0.1, 2, np.where(u < 0.1 + 0.9 * p, 0, 1))
-            if ids:
+            if extra:  # the fields a real battle export carries besides the three that are read
                 lines = [
-                    f'{{"question_id": {start + k}, "model_a": "{names[a[k]]}", "model_b": "{names[b[k]]}", '
-                    f'"winner": "{OUTCOMES[w[k]]}"}}\n'
+                    f'{{"question_id": "{start + k:032x}", "model_a": "{names[a[k]]}", "model_b": "{names[b[k]]}", '
+                    f'"winner": "{OUTCOMES[w[k]]}", "judge": "arena_user_{(start + k) % 9973}", '
+                    f'"turn": {1 + k % 3}, "anony": true, "language": "{LANGUAGES[k % 5]}", '
+                    f'"tstamp": {1.7e9 + (start + k) * 0.37:.4f}}}\n'
                     for k in range(size)
                 ]
             else:
@@ -157,6 +164,10 @@ def run_reference(path: str, rounds: int) -> dict[str, Any]:
     }
 
 
+def load() -> str:
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg()) + " (1 / 5 / 15 min)"
+
+
 def peak_rss_mib() -> float:
     """This process's peak resident memory since exec (VmHWM; ru_maxrss would include the parent's)."""
     try:
@@ -230,8 +241,18 @@ def main() -> None:
     if args.quick:
         cases = [(100_000, 20, 20, False), (300_000, 50, 20, False), (100_000, 20, 20, True)]
     else:
-        cases = [(1_000_000, 50, 100, False), (10_000_000, 200, 100, False), (1_000_000, 50, 100, True)]
-    print(f"CPUs: {os.cpu_count()}; numpy {np.__version__}; Python {sys.version.split()[0]}\n")
+        cases = [
+            (1_000_000, 50, 100, False),
+            (10_000_000, 200, 100, False),
+            (1_000_000, 50, 100, True),
+            (10_000_000, 200, 100, True),
+        ]
+    print(
+        f"CPUs: {os.cpu_count()}; numpy {np.__version__}; Python {sys.version.split()[0]}; "
+        f"load average at start {load()}\n"
+        "Caveat: wall-clock times on a shared machine; other work running at the same time slows "
+        "both sides, the reference's process pool most. Compare ratios within one run.\n"
+    )
     print(
         "| battles | models | file | rounds | ours (s) | reference (s) | speed-up | max score diff (Elo) "
         "| ours peak RSS (MiB) | reference peak RSS (MiB, main process) |"
@@ -239,16 +260,16 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        for n_battles, n_models, rounds, ids in cases:
-            path = work / f"battles_{n_battles}_{n_models}{'_ids' if ids else ''}.jsonl"
-            make_battles(path, n_battles, n_models, seed=n_models, ids=ids)
+        for n_battles, n_models, rounds, extra in cases:
+            path = work / f"battles_{n_battles}_{n_models}{'_extra' if extra else ''}.jsonl"
+            make_battles(path, n_battles, n_models, seed=n_models, extra=extra)
             size_mib = path.stat().st_size / 2**20
             ours = measure("ours", path, rounds, work)
             ref = measure("reference", path, rounds, work)
             assert ours["models"] is not None
             mine = dict(zip(ours["models"], ours["scores"], strict=True))
             diff = max(abs(mine[m] - s) for m, s in zip(ref["models"], ref["scores"], strict=True))
-            kind = "with ids" if ids else "bare"
+            kind = "extra fields" if extra else "bare"
             print(
                 f"| {n_battles:,} | {n_models} | {size_mib:,.0f} MiB ({kind}) | {rounds} | {ours['seconds']:.2f} "
                 f"| {ref['seconds']:.2f} | {ref['seconds'] / ours['seconds']:.1f}x | {diff:.3f} "
@@ -256,7 +277,7 @@ def main() -> None:
                 flush=True,
             )
             path.unlink()
-    print()
+    print(f"\nload average at end {load()}\n")
     print(arena_report())
 
 

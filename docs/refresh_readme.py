@@ -1,9 +1,10 @@
-"""Re-run every ``$ advisor ...`` command in README.md's console blocks and paste its real output.
+"""Keep the docs true: README transcripts and the CLI reference come from the real program.
 
-    python docs/refresh_readme.py          # rewrite README.md in place (atomically)
-    python docs/refresh_readme.py --check  # exit 1 if any transcript is stale (what the tests check)
+    python docs/refresh_readme.py          # rewrite README.md's transcripts and docs/cli.md (atomically)
+    python docs/refresh_readme.py --check  # exit 1 if either is stale (what the tests check)
 
-Only stdout is pasted, as a terminal would show it without stderr.
+README.md: every ``$ advisor ...`` line of a ``console`` block is re-run and its stdout pasted below
+it, as a terminal would show it without stderr. docs/cli.md: the ``--help`` of every command.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import sys
 from pathlib import Path
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+CLI_REFERENCE = Path(__file__).resolve().parent / "cli.md"
+HELP_COLUMNS = "100"
 BLOCK = re.compile(r"```console\n(.*?)```", re.S)
 
 
@@ -44,20 +47,48 @@ def refresh(text: str) -> str:
     return BLOCK.sub(block, text)
 
 
+def cli_reference() -> str:
+    """docs/cli.md: the ``--help`` text of every command, in command order."""
+    import argparse
+    import os
+
+    from advisor.cli import build_parser
+
+    os.environ["COLUMNS"] = HELP_COLUMNS  # argparse wraps to the terminal; fix it for a stable file
+    parts = [
+        "# advisor command reference\n",
+        "Generated from each command's `--help` by `python docs/refresh_readme.py`; a test checks it.\n",
+    ]
+
+    def walk(parser: argparse.ArgumentParser, path: str) -> None:
+        parts.append(f"## `{path}`\n\n```text\n{parser.format_help().rstrip()}\n```\n")
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, child in action.choices.items():
+                    walk(child, f"{path} {name}")
+
+    walk(build_parser(), "advisor")
+    return "\n".join(parts)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="only report whether the README is current")
     args = parser.parse_args()
     text = README.read_text(encoding="utf-8")
     new = refresh(text)
+    reference = cli_reference()
+    old_reference = CLI_REFERENCE.read_text(encoding="utf-8") if CLI_REFERENCE.exists() else ""
     if args.check:
-        if new != text:
-            print("README.md transcripts are stale: run python docs/refresh_readme.py", file=sys.stderr)
+        stale = [p.name for p, a, b in ((README, text, new), (CLI_REFERENCE, old_reference, reference)) if a != b]
+        if stale:
+            print(f"stale: {', '.join(stale)}; run python docs/refresh_readme.py", file=sys.stderr)
             return 1
         return 0
     from advisor._io import atomic_write_text
 
     atomic_write_text(README, new)
+    atomic_write_text(CLI_REFERENCE, reference)
     return 0
 
 

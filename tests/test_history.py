@@ -57,11 +57,19 @@ def test_hand_solved(tiny: advisor.Catalog) -> None:
     first, last = c.points
     # 2024-01-01: cheap (99) misses ref's 100, so ref itself is the cheapest reaching it.
     assert (first.bar_score, first.model, first.usd_per_mtok, first.qualifying, first.considered) == (
-        100.0, "ref", 37.5, 1, 2,
+        100.0,
+        "ref",
+        37.5,
+        1,
+        2,
     )
     # 2024-06-01: cheap (111) beats ref's 110 at its new price; mid (120) qualifies too but costs more.
     assert (last.bar_score, last.model, last.usd_per_mtok, last.qualifying, last.considered) == (
-        110.0, "cheap", 0.5, 3, 3,
+        110.0,
+        "cheap",
+        0.5,
+        3,
+        3,
     )
     assert first.bar_usd_per_mtok == last.bar_usd_per_mtok == 37.5
     assert c.fall_pct == pytest.approx((1 - 0.5 / 37.5) * 100)
@@ -122,6 +130,9 @@ def test_bundled_catalog_agrees_with_recommend_on_every_snapshot() -> None:
     for p in c.points:
         rec = advisor.recommend(catalog.as_of(p.date), min_score=p.bar_score)
         assert (p.model, p.usd_per_mtok, p.qualifying, p.considered) == (
-            rec.choice.id, rec.choice.cost.blended_usd_per_mtok, rec.qualifying, rec.considered,
+            rec.choice.id,
+            rec.choice.cost.blended_usd_per_mtok,
+            rec.qualifying,
+            rec.considered,
         )
     assert c.fall_from_bar_pct is not None and c.fall_from_bar_pct > 99

@@ -34,6 +34,14 @@ def test_python_examples_run(index: int) -> None:
     assert out.getvalue().strip(), "each README example prints something"
 
 
+def test_cli_reference_is_generated_from_help(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", refresh_readme.HELP_COLUMNS)
+    expected = refresh_readme.cli_reference()
+    assert refresh_readme.CLI_REFERENCE.read_text(encoding="utf-8") == expected, (
+        "docs/cli.md is stale: run python docs/refresh_readme.py"
+    )
+
+
 def test_the_routing_example_is_about_ten_lines() -> None:
     block = next(b for b in re.findall(r"```python\n(.*?)```", README, re.S) if "Router(" in b)
     assert len([ln for ln in block.splitlines() if ln.strip()]) <= 14

@@ -8,14 +8,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from advisor.cli._common import HELP_FORMATTER, Parser, parse_date
-from advisor.cli._output import print_json
 from advisor.cli.decide import _common, _view, _workload
 
 if TYPE_CHECKING:
     from advisor.catalog import Catalog
 
-_FORMATS = {".html": "self-contained HTML, opens offline", ".htm": "self-contained HTML, opens offline",
-            ".png": "PNG", ".svg": "SVG"}
+_FORMATS = {
+    ".html": "self-contained HTML, opens offline",
+    ".htm": "self-contained HTML, opens offline",
+    ".png": "PNG",
+    ".svg": "SVG",
+}
 
 
 def _out_path(text: str) -> Path:
@@ -47,7 +50,10 @@ def _parser(sub: Any, name: str, help_text: str, description: str, example: str)
         name, help=help_text, description=description, epilog=f"Example:\n  {example}", formatter_class=HELP_FORMATTER
     )
     p.add_argument(
-        "--out", type=_out_path, required=True, metavar="FILE",
+        "--out",
+        type=_out_path,
+        required=True,
+        metavar="FILE",
         help="where to write the chart: .html (self-contained, works offline), .png or .svg (need kaleido)",
     )
     p.add_argument("--title", metavar="TEXT", help="the chart's title (plain text)")
@@ -57,7 +63,8 @@ def _parser(sub: Any, name: str, help_text: str, description: str, example: str)
 def register(sub: Any) -> None:
     """Add ``advisor plot`` and its charts to the ``advisor`` parser."""
     top = sub.add_parser(
-        "plot", help="charts: frontier, cost of quality over time, head to head",
+        "plot",
+        help="charts: frontier, cost of quality over time, head to head",
         description="Charts written to a file: self-contained HTML (plotly.js embedded, opens offline), "
         "or PNG/SVG through plotly's static export (pip install 'advisor[png]').",
         epilog="Example:\n  advisor plot frontier --as-of 2024-07-24 --target gpt-4o --out frontier.html",
@@ -67,7 +74,9 @@ def register(sub: Any) -> None:
     charts.required = True
 
     p = _parser(
-        charts, "frontier", "score against cost with both frontiers and your needs",
+        charts,
+        "frontier",
+        "score against cost with both frontiers and your needs",
         "Every priced and scored model: score (95% CI error bars) against cost at the workload on a log "
         "axis, the Pareto frontier as a step line, the uncertainty-aware frontier ringed, colours by "
         "provider. --target, --min-score and --budget draw what you need and highlight the model "
@@ -75,14 +84,18 @@ def register(sub: Any) -> None:
         "advisor plot frontier --as-of 2024-07-24 --target gpt-4o --out frontier.html",
     )
     g = p.add_argument_group("what you need")
-    g.add_argument("--target", metavar="MODEL", help="draw this model's 95%% CI band; not statistically worse qualifies")
+    g.add_argument(
+        "--target", metavar="MODEL", help="draw this model's 95%% CI band; not statistically worse qualifies"
+    )
     g.add_argument("--min-score", type=float, metavar="SCORE", help="draw a minimum score line")
     g.add_argument("--budget", type=float, metavar="USD", help="draw the budget, in the unit --per names")
     _common(p)
     p.set_defaults(func=_frontier)
 
     p = _parser(
-        charts, "history", "the cheapest price that reached a quality bar, over time",
+        charts,
+        "history",
+        "the cheapest price that reached a quality bar, over time",
         "For each dated snapshot of the metric, the cheapest model whose point score reached the bar, "
         "on a log scale. A model bar (default gpt-4-0613) is that model's own score in each snapshot, "
         "because Arena scales drift between snapshots; a number is an absolute score. --as-of is the "
@@ -97,7 +110,9 @@ def register(sub: Any) -> None:
     p.set_defaults(func=_history)
 
     p = _parser(
-        charts, "winrates", "expected win probabilities between the top models (Bradley-Terry)",
+        charts,
+        "winrates",
+        "expected win probabilities between the top models (Bradley-Terry)",
         "A heatmap of P(row beats column) under the Bradley-Terry model between the top N models by "
         "tie-aware rank (or the models named), from the metric's point ratings.",
         "advisor plot winrates --as-of 2024-07-24 --top 8 --out winrates.html",
@@ -124,8 +139,14 @@ def _frontier(args: argparse.Namespace) -> int:
 
     catalog = _view(args)
     fig = plot_frontier(
-        catalog, metric=args.metric, workload=_workload(args, catalog), per=args.per, target=args.target,
-        min_score=args.min_score, budget=args.budget, title=args.title,
+        catalog,
+        metric=args.metric,
+        workload=_workload(args, catalog),
+        per=args.per,
+        target=args.target,
+        min_score=args.min_score,
+        budget=args.budget,
+        title=args.title,
     )
     return _done(args, fig, "frontier")
 
@@ -136,8 +157,13 @@ def _history(args: argparse.Namespace) -> int:
     catalog = _full(args)
     end = args.end or args.as_of
     fig = plot_history(
-        catalog, metric=args.metric, bar=args.bar, start=args.start, end=end,
-        workload=_workload(args, catalog), title=args.title,
+        catalog,
+        metric=args.metric,
+        bar=args.bar,
+        start=args.start,
+        end=end,
+        workload=_workload(args, catalog),
+        title=args.title,
     )
     return _done(args, fig, "cost-of-quality")
 
@@ -160,5 +186,3 @@ def _full(args: argparse.Namespace) -> Catalog:
     return catalog.filter(
         provider=args.provider, open_weights=args.open_weights, min_context=args.min_context, exclude=args.exclude
     )
-
-
