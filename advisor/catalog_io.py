@@ -110,9 +110,7 @@ def _read_bytes(path: Path, label: str) -> bytes:
     except OSError as exc:
         raise CatalogError([Problem(label, f"cannot read: {exc.strerror or exc}")]) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise CatalogError(
-            [Problem(label, f"file is larger than {MAX_FILE_BYTES:,} bytes; refusing to read it")]
-        )
+        raise CatalogError([Problem(label, f"file is larger than {MAX_FILE_BYTES:,} bytes; refusing to read it")])
     return raw
 
 
@@ -180,9 +178,7 @@ def _parse_yaml(text: str, label: str) -> Any:
         if loader.duplicates:
             raise CatalogError(
                 [
-                    Problem(
-                        label, f"duplicate key {key!r} (YAML would silently keep only the last one)", line
-                    )
+                    Problem(label, f"duplicate key {key!r} (YAML would silently keep only the last one)", line)
                     for key, line in loader.duplicates
                 ]
             )
@@ -234,11 +230,7 @@ def _check_expansion(root: Any, label: str) -> None:
             continue
         if key in on_path:
             raise CatalogError(
-                [
-                    Problem(
-                        label, "YAML alias refers to itself (recursive structure)", node.start_mark.line + 1
-                    )
-                ]
+                [Problem(label, "YAML alias refers to itself (recursive structure)", node.start_mark.line + 1)]
             )
         on_path.add(key)
         stack.append((node, True))
@@ -404,14 +396,9 @@ def _check_file(cf: schema.CatalogFile, label: str) -> tuple[list[Problem], list
         for j, s in enumerate(m.scores):
             if (s.ci_lower is None) != (s.ci_upper is None):
                 add("give both ci_lower and ci_upper, or neither", i, m.id, "scores", j)
-            elif (
-                s.ci_lower is not None
-                and s.ci_upper is not None
-                and not (s.ci_lower <= s.value <= s.ci_upper)
-            ):
+            elif s.ci_lower is not None and s.ci_upper is not None and not (s.ci_lower <= s.value <= s.ci_upper):
                 add(
-                    f"confidence interval [{s.ci_lower:g}, {s.ci_upper:g}] does not contain "
-                    f"the value {s.value:g}",
+                    f"confidence interval [{s.ci_lower:g}, {s.ci_upper:g}] does not contain the value {s.value:g}",
                     i,
                     m.id,
                     "scores",

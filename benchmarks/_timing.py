@@ -20,9 +20,7 @@ def median_wall(
     for _ in range(runs):
         for name, argv in commands.items():
             t0 = time.perf_counter()
-            subprocess.run(
-                argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=full_env
-            )
+            subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=full_env)
             times[name].append(time.perf_counter() - t0)
     return {name: statistics.median(ts) for name, ts in times.items()}
 

@@ -127,9 +127,7 @@ def bench_load(n: int) -> list[list[object]]:
         base = median_call(lambda: yaml.load(text, Loader=yaml.CSafeLoader), repeat=5, number=1)
         ours = median_call(lambda: load_file(path, use_cache=False), repeat=5, number=1)
         layered = median_call(lambda: load_catalog(path, bundled=False), repeat=5, number=1)
-        view = median_call(
-            lambda: load_catalog(path, bundled=False).as_of(dt.date(2024, 7, 24)), repeat=5, number=1
-        )
+        view = median_call(lambda: load_catalog(path, bundled=False).as_of(dt.date(2024, 7, 24)), repeat=5, number=1)
         size = path.stat().st_size
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -163,9 +161,7 @@ def bench_load(n: int) -> list[list[object]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small sizes, few runs (a smoke test)")
     args = parser.parse_args()
     runs = 3 if args.quick else 21

@@ -6,7 +6,10 @@ process so peak memory (max RSS) is measured honestly:
 
 - **ours**: :func:`advisor.battles.rate` (streamed, aggregated reading, every line checked as JSON; batched Newton fits of
   the Bradley-Terry MLE; multinomial bootstrap), single process;
-- **reference**: the Arena's current method as described: read the battles, count the unique
+- **Arena pipeline**: the Arena's published code path (FastChat's ``rating_systems``): the battles
+  in a pandas DataFrame (``read_json``), ``pd.factorize`` for model ids, ``np.unique(axis=0)`` for
+  the unique (model_a, model_b, outcome) rows and their counts, then the fit and bootstrap below;
+- **lean reference**: the same method with a leaner reader: count the unique
   (model_a, model_b, outcome) triples, fit the weighted logistic likelihood with scipy's L-BFGS
   (``maxiter=100, gtol=1e-6`` on weights normalised to sum 1), bootstrap by multinomial resampling
   of the triple counts and refit each round, rounds spread over a process pool of all CPUs as
@@ -128,8 +131,7 @@ def _ref_fit(weights: np.ndarray) -> np.ndarray:
 
 
 def run_reference(path: str, rounds: int) -> dict[str, Any]:
-    import multiprocessing as mp
-
+    """The lean reference: a plain ``json.loads`` reader into a Counter of unique triples."""
     start = time.perf_counter()
     triples: Counter[tuple[str, str, str]] = Counter()
     with open(path, encoding="utf-8") as fh:
@@ -139,10 +141,41 @@ def run_reference(path: str, rounds: int) -> dict[str, Any]:
     models = sorted({m for a, b, _ in triples for m in (a, b)})
     index = {m: k for k, m in enumerate(models)}
     keys = list(triples)
-    _REF["matchups"] = np.array([[index[a], index[b]] for a, b, _ in keys], dtype=np.int64)
-    _REF["outcomes"] = np.array([{"model_a": 1.0, "model_b": 0.0}.get(w, 0.5) for _, _, w in keys])
-    _REF["n"] = len(models)
+    matchups = np.array([[index[a], index[b]] for a, b, _ in keys], dtype=np.int64)
+    outcomes = np.array([{"model_a": 1.0, "model_b": 0.0}.get(w, 0.5) for _, _, w in keys])
     counts = np.array([triples[k] for k in keys], dtype=np.float64)
+    return _ref_fit_and_bootstrap(matchups, outcomes, counts, models, rounds, start)
+
+
+def run_arena(path: str, rounds: int) -> dict[str, Any]:
+    """The Arena's published pipeline: battles in a pandas DataFrame (``read_json``), model ids by
+    ``pd.factorize``, unique (model_a, model_b, outcome) rows and their counts by
+    ``np.unique(axis=0)``, then the same L-BFGS fit and multinomial bootstrap."""
+    import pandas as pd
+
+    start = time.perf_counter()
+    df = pd.read_json(path, lines=True, dtype=False)
+    n = len(df)
+    ids, names = pd.factorize(pd.concat([df["model_a"], df["model_b"]]))
+    schedule = np.full((n, 3), 1, dtype=np.int32)  # outcome column: 2 = a won, 1 = tie, 0 = b won
+    schedule[:, 0] = ids[:n]
+    schedule[:, 1] = ids[n:]
+    schedule[(df["winner"] == "model_a").to_numpy(), 2] = 2
+    schedule[(df["winner"] == "model_b").to_numpy(), 2] = 0
+    del df
+    unique, counts = np.unique(schedule, return_counts=True, axis=0)
+    models = [str(m) for m in names]
+    return _ref_fit_and_bootstrap(
+        unique[:, :2].astype(np.int64), unique[:, 2] / 2.0, counts.astype(np.float64), models, rounds, start
+    )
+
+
+def _ref_fit_and_bootstrap(
+    matchups: np.ndarray, outcomes: np.ndarray, counts: np.ndarray, models: list[str], rounds: int, start: float
+) -> dict[str, Any]:
+    import multiprocessing as mp
+
+    _REF["matchups"], _REF["outcomes"], _REF["n"] = matchups, outcomes, len(models)
     total = counts.sum()
     theta = _ref_fit(counts / total)
     rng = np.random.default_rng(0)
@@ -164,6 +197,18 @@ def run_reference(path: str, rounds: int) -> dict[str, Any]:
     }
 
 
+def arena_fits_in_memory(path: Path) -> bool:
+    """pandas held about 10x the file's size at peak (20.7 GB for a 2.1 GB file): skip it where
+    that would not fit, rather than push the machine into swap or the OOM killer."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024 > 10 * path.stat().st_size
+    except OSError:
+        pass
+    return True
+
+
 def load() -> str:
     return " / ".join(f"{x:.2f}" for x in os.getloadavg()) + " (1 / 5 / 15 min)"
 
@@ -180,7 +225,7 @@ def peak_rss_mib() -> float:
 
 
 def child(which: str, path: str, rounds: int, out: str) -> None:
-    result = (run_ours if which == "ours" else run_reference)(path, rounds)
+    result = {"ours": run_ours, "reference": run_reference, "arena": run_arena}[which](path, rounds)
     result["peak_mib"] = peak_rss_mib()  # the reference's pool workers are not included
     Path(out).write_text(json.dumps(result), encoding="utf-8")
 
@@ -254,10 +299,11 @@ def main() -> None:
         "both sides, the reference's process pool most. Compare ratios within one run.\n"
     )
     print(
-        "| battles | models | file | rounds | ours (s) | reference (s) | speed-up | max score diff (Elo) "
-        "| ours peak RSS (MiB) | reference peak RSS (MiB, main process) |"
+        "| battles | models | file | rounds | ours (s) | Arena pipeline (s) | speed-up | lean reference (s) "
+        "| speed-up | max score diff (Elo) | ours peak RSS (MiB) | Arena pipeline peak RSS (MiB) "
+        "| lean reference peak RSS (MiB) |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for n_battles, n_models, rounds, extra in cases:
@@ -265,15 +311,27 @@ def main() -> None:
             make_battles(path, n_battles, n_models, seed=n_models, extra=extra)
             size_mib = path.stat().st_size / 2**20
             ours = measure("ours", path, rounds, work)
-            ref = measure("reference", path, rounds, work)
-            assert ours["models"] is not None
+            if not arena_fits_in_memory(path):
+                print(
+                    f"| {n_battles:,} | {n_models} | {size_mib:,.0f} MiB | {rounds} | {ours['seconds']:.2f} "
+                    "| skipped: the pandas pipeline needs about 10x the file size in memory | | | | | "
+                    f"| {ours['peak_mib']:.0f} | | |",
+                    flush=True,
+                )
+                path.unlink()
+                continue
+            arena = measure("arena", path, rounds, work)
+            lean = measure("reference", path, rounds, work)
             mine = dict(zip(ours["models"], ours["scores"], strict=True))
-            diff = max(abs(mine[m] - s) for m, s in zip(ref["models"], ref["scores"], strict=True))
+            diff = max(
+                abs(mine[m] - s) for ref in (arena, lean) for m, s in zip(ref["models"], ref["scores"], strict=True)
+            )
             kind = "extra fields" if extra else "bare"
             print(
                 f"| {n_battles:,} | {n_models} | {size_mib:,.0f} MiB ({kind}) | {rounds} | {ours['seconds']:.2f} "
-                f"| {ref['seconds']:.2f} | {ref['seconds'] / ours['seconds']:.1f}x | {diff:.3f} "
-                f"| {ours['peak_mib']:.0f} | {ref['peak_mib']:.0f} |",
+                f"| {arena['seconds']:.2f} | {arena['seconds'] / ours['seconds']:.1f}x "
+                f"| {lean['seconds']:.2f} | {lean['seconds'] / ours['seconds']:.1f}x | {diff:.3f} "
+                f"| {ours['peak_mib']:.0f} | {arena['peak_mib']:.0f} | {lean['peak_mib']:.0f} |",
                 flush=True,
             )
             path.unlink()

@@ -87,9 +87,7 @@ def measure(router: Router, queries: int, seed: int = 1) -> list[object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small sizes (a smoke test)")
     args = parser.parse_args()
     queries = 1_000 if args.quick else 10_000

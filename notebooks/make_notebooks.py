@@ -131,7 +131,8 @@ CHOOSE = [
         "A catalog file may name models the catalog already knows and add to them: here a discounted "
         "price for GPT-4o mini from our contract, and the accuracy of four models on our support-ticket "
         "eval (500 tickets, 95% bootstrap intervals). The benchmark and the sources are defined in the "
-        "same file, so every number says where it came from."
+        "same file, so every number says where it came from. The contract price and the eval scores "
+        "below are an illustration of the format, not real measurements: put your own in their place."
     ),
     new_code_cell(
         "LAYER = '''\\\n"

@@ -24,9 +24,7 @@ def test_every_golden_case_has_its_expected_message() -> None:
 
 
 @pytest.mark.parametrize("name", GOLDEN)
-def test_golden_error_messages(
-    name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_golden_error_messages(name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(CATALOGS)
     expected = (CATALOGS / f"{name}.txt").read_text(encoding="utf-8")
     code = main(["catalog", "validate", "--no-bundled", "base.yaml", f"{name}.yaml"])

@@ -66,8 +66,7 @@ def test_frontier_point_and_statistical(catalog) -> None:  # type: ignore[no-unt
 def test_statistical_frontier_keeps_a_dearer_model_within_the_ci(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     path.write_text(
-        LAYER
-        + "  - {id: a, provider: P, prices: [{input: 1, output: 1, source: s}], scores: [{benchmark: arena-text, "
+        LAYER + "  - {id: a, provider: P, prices: [{input: 1, output: 1, source: s}], scores: [{benchmark: arena-text, "
         "as_of: 2024-06-01, value: 1250, ci_lower: 1240, ci_upper: 1260, source: s}]}\n"
         + "  - {id: b, provider: P, prices: [{input: 2, output: 2, source: s}], scores: [{benchmark: arena-text, "
         "as_of: 2024-06-01, value: 1245, ci_lower: 1235, ci_upper: 1255, source: s}]}\n",
@@ -147,8 +146,7 @@ def test_compare(catalog) -> None:  # type: ignore[no-untyped-def]
 def test_lower_is_better_metric(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     path.write_text(
-        LAYER
-        + "  - {id: fast, provider: P, prices: [{input: 2, output: 2, source: s}], scores: [{benchmark: latency, "
+        LAYER + "  - {id: fast, provider: P, prices: [{input: 2, output: 2, source: s}], scores: [{benchmark: latency, "
         "as_of: 2024-06-01, value: 200, source: s}]}\n"
         + "  - {id: slow, provider: P, prices: [{input: 1, output: 1, source: s}], scores: [{benchmark: latency, "
         "as_of: 2024-06-01, value: 900, source: s}]}\n",

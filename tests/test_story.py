@@ -26,9 +26,7 @@ def test_gpt4o_mini_is_the_cheapest_model_not_statistically_worse_than_gpt4o(jul
     assert rec.price_ratio == pytest.approx(7.5 / 0.2625)
 
 
-@pytest.mark.parametrize(
-    ("i", "o", "ratio"), [(3000, 1000, 28.571), (1000, 1000, 26.667), (1000, 3000, 25.641)]
-)
+@pytest.mark.parametrize(("i", "o", "ratio"), [(3000, 1000, 28.571), (1000, 1000, 26.667), (1000, 3000, 25.641)])
 def test_roughly_a_twentieth_to_a_thirtieth_of_the_price(july, i, o, ratio) -> None:  # type: ignore[no-untyped-def]
     rec = recommend(july, target="gpt-4o", workload=Workload(input_tokens=i, output_tokens=o))
     assert rec.choice.id == "gpt-4o-mini-2024-07-18"

@@ -14,12 +14,8 @@ def add_filter_options(p: argparse.ArgumentParser) -> None:
     """``--provider``, ``--open-weights``, ``--min-context`` (shared with the decision commands)."""
     g = p.add_argument_group("filters")
     g.add_argument("--provider", action="append", metavar="NAME", help="only this provider (repeatable)")
-    g.add_argument(
-        "--open-weights", action="store_true", default=None, help="only models whose weights are public"
-    )
-    g.add_argument(
-        "--min-context", type=int, metavar="TOKENS", help="only models with at least this context window"
-    )
+    g.add_argument("--open-weights", action="store_true", default=None, help="only models whose weights are public")
+    g.add_argument("--min-context", type=int, metavar="TOKENS", help="only models with at least this context window")
 
 
 def register(sub: Any) -> None:
@@ -32,9 +28,7 @@ def register(sub: Any) -> None:
     )
     add_catalog_options(p)
     add_filter_options(p)
-    p.add_argument(
-        "--metric", default="arena-text", help="quality metric, benchmark[/category] (default: arena-text)"
-    )
+    p.add_argument("--metric", default="arena-text", help="quality metric, benchmark[/category] (default: arena-text)")
     p.add_argument("--json", action="store_true", help="print the library's result as JSON")
     p.set_defaults(func=_models)
 
@@ -56,9 +50,7 @@ def register(sub: Any) -> None:
         formatter_class=HELP_FORMATTER,
     )
     v.add_argument("files", nargs="+", metavar="FILE")
-    v.add_argument(
-        "--no-bundled", action="store_true", help="check the files without the bundled catalog below"
-    )
+    v.add_argument("--no-bundled", action="store_true", help="check the files without the bundled catalog below")
     v.add_argument("--json", action="store_true", help="print the library's report as JSON")
     v.set_defaults(func=_validate)
     try:
