@@ -79,7 +79,7 @@ def pool(
         raise ValueError(f"per must be one of {', '.join(PER_UNITS)}, got {per!r}")
     w = workload or Workload()
     if per == "month" and w.requests_per_month is None:
-        raise AdvisorError("a budget per month needs the number of requests per month (--requests)")
+        raise AdvisorError("costs per month need the number of requests per month (--requests)")
     bench = view.benchmarks[benchmark]
     left: list[LeftOut] = []
     scored: list[tuple[Model, Score]] = []

@@ -206,7 +206,7 @@ def test_router_matches_recommend(catalog) -> None:  # type: ignore[no-untyped-d
         (
             {"budget": 1, "per": "month"},
             AdvisorError,
-            "a budget per month needs the number of requests per month (--requests)",
+            "costs per month need the number of requests per month (--requests)",
         ),
     ],
 )

@@ -68,6 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:  # a file we were asked to read or write; never a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"Error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     return code
 
 

@@ -139,7 +139,12 @@ def register(sub: Any) -> None:
         metavar="PATH",
         help="resolve battle names to catalog ids, with this layer on top of the bundled catalog (repeatable)",
     )
-    names.add_argument("--resolve", action="store_true", help="resolve names against the bundled catalog")
+    names.add_argument(
+        "--no-resolve",
+        action="store_true",
+        help="keep the battles' model names as given (default: resolve "
+        "them to catalog ids through their aliases, as of --as-of, so the layer loads on the catalog)",
+    )
     names.add_argument("--no-bundled", action="store_true", help="resolve against the --catalog files only")
     p.set_defaults(func=_run)
 
@@ -153,7 +158,7 @@ def _run(args: argparse.Namespace) -> int:
         raise fail(f"--out: no such folder: {Path(args.out).parent}")
     as_of: dt.date = args.as_of or dt.date.today()
     catalog = None
-    if args.catalog or args.resolve:
+    if not args.no_resolve and (args.catalog or not args.no_bundled):
         catalog = load_catalog_from_args(args)
     bar = _Progress(sys.stderr) if not args.json and sys.stderr.isatty() else None
     try:
@@ -193,11 +198,12 @@ def _run(args: argparse.Namespace) -> int:
             description=f"Bradley-Terry ratings fitted by advisor rate from {Path(args.file).name}",
         )
     if layer is not None:
-        import yaml
+        from pydantic import TypeAdapter
 
-        from advisor._io import atomic_write_text
+        from advisor.schema import CatalogFile
+        from advisor.writer import write_catalog_file
 
-        atomic_write_text(args.out, yaml.safe_dump(layer, sort_keys=False, allow_unicode=True))
+        write_catalog_file(args.out, TypeAdapter(CatalogFile).validate_python(layer))
         print(
             f"Wrote {args.out}: {len(ratings.models)} scores for benchmark {args.benchmark!r}",
             file=sys.stderr,
