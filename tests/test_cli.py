@@ -129,8 +129,16 @@ def test_json_is_exactly_the_library_result(capsys, argv, call) -> None:  # type
         ),
         (["compare", "gpt-4o", "gpt-4o-2024-05-13"], 2, "Error: 'gpt-4o' and 'gpt-4o-2024-05-13' are the same model"),
         (["models", "--catalog", "no-such.yaml"], 2, "Error: no-such.yaml: no such file"),
-        (["plot", "frontier", "--out", "no-such-folder/f.html"], 2, "Error: no-such-folder: no such folder to write into"),
-        (["frontier", "--per", "month"], 2, "Error: costs per month need the number of requests per month (--requests)"),
+        (
+            ["plot", "frontier", "--out", "no-such-folder/f.html"],
+            2,
+            "Error: no-such-folder: no such folder to write into",
+        ),
+        (
+            ["frontier", "--per", "month"],
+            2,
+            "Error: costs per month need the number of requests per month (--requests)",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_an_exit_code(capsys, argv, code, message) -> None:  # type: ignore[no-untyped-def]
