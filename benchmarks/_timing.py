@@ -25,7 +25,9 @@ def median_wall(
     return {name: statistics.median(ts) for name, ts in times.items()}
 
 
-def median_call(fn: Callable[[], object], repeat: int = 7, number: int | None = None) -> float:
+def median_call(
+    fn: Callable[[], object], repeat: int = 7, number: int | None = None, min_seconds: float = 0.2
+) -> float:
     """Median seconds of one call of ``fn`` (auto-scaled loop count, like timeit)."""
     if number is None:
         number = 1
@@ -33,7 +35,7 @@ def median_call(fn: Callable[[], object], repeat: int = 7, number: int | None = 
             t0 = time.perf_counter()
             for _ in range(number):
                 fn()
-            if time.perf_counter() - t0 > 0.2:
+            if time.perf_counter() - t0 > min_seconds:
                 break
             number *= 2
     samples = []

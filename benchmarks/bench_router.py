@@ -50,7 +50,7 @@ def correlated_catalog(n: int, seed: int = 0) -> Catalog:
     ).as_of(day)
 
 
-def measure(router: Router, queries: int, seed: int = 1) -> list[object]:
+def measure(router: Router, queries: int, seed: int = 1, repeat: int = 9) -> list[object]:
     rng = random.Random(seed)
     front = router.frontier
     costs = [r.cost for r in front]
@@ -74,9 +74,9 @@ def measure(router: Router, queries: int, seed: int = 1) -> list[object]:
         for q in cost_q:
             best_within(q)
 
-    base = median_call(run_bisect, repeat=9) / queries
-    t_cheap = median_call(run_cheapest, repeat=9) / queries
-    t_best = median_call(run_best, repeat=9) / queries
+    base = median_call(run_bisect, repeat=repeat) / queries
+    t_cheap = median_call(run_cheapest, repeat=repeat) / queries
+    t_best = median_call(run_best, repeat=repeat) / queries
     return [
         len(front),
         f"{base * 1e9:.0f} ns",
@@ -91,10 +91,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes (a smoke test)")
     args = parser.parse_args()
     queries = 1_000 if args.quick else 10_000
+    repeat = 3 if args.quick else 9
     n = 2_000 if args.quick else 20_000
     rows = [
-        ["bundled catalog, today", *measure(Router(load_catalog().as_of(dt.date.today())), queries)],
-        [f"generated, {n:,} correlated models", *measure(Router(correlated_catalog(n)), queries)],
+        ["bundled catalog, today", *measure(Router(load_catalog().as_of(dt.date.today())), queries, repeat=repeat)],
+        [f"generated, {n:,} correlated models", *measure(Router(correlated_catalog(n)), queries, repeat=repeat)],
     ]
     print(
         markdown(
