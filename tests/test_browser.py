@@ -24,7 +24,8 @@ import numpy as np
 import pytest
 
 import advisor
-from advisor.plot import HEIGHT, WIDTH, plot_frontier, plot_history, plot_winrates, write_figure
+from advisor._chart import HEIGHT, WIDTH
+from advisor.plot import plot_frontier, plot_history, plot_winrates, write_figure
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 LAYER = f"""\

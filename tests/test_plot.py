@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 
 import advisor
+from advisor._chart import _CHAR_PX, _LABEL_H
 from advisor.cli import main
 from advisor.errors import AdvisorError, OptionalDependencyError
 from advisor.plot import (
-    _CHAR_PX,
-    _LABEL_H,
     plot_frontier,
     plot_history,
     plot_winrates,
@@ -380,7 +379,7 @@ def test_cli_png_without_kaleido(
 
 
 def test_log_ticks_are_money() -> None:
-    from advisor.plot import _log_ticks
+    from advisor._chart import _log_ticks
 
     vals, text = _log_ticks(math.log10(0.04), math.log10(60))
     assert text == ["$0.05", "$0.1", "$0.2", "$0.5", "$1", "$2", "$5", "$10", "$20", "$50"]

@@ -1,0 +1,219 @@
+"""Chart layout shared by advisor's figures: style, axes, pixel mapping and label placement.
+
+Kept apart from :mod:`advisor.plot` (which decides what to draw) because placing labels so that
+they do not pile up is geometry, not plotting; nothing here imports plotly at module level.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import itertools
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from advisor.errors import OptionalDependencyError
+
+WIDTH = 1100
+"""Layout size in CSS pixels; labels are placed for it (PNG export doubles it with ``scale=2``)."""
+HEIGHT = 680
+_MARGIN = {"l": 80, "r": 275, "t": 100, "b": 70}
+_FONT = "Inter, Helvetica Neue, Arial, sans-serif"
+_CHAR_PX = 7.0  # average glyph width at the 11 px label font, for label boxes
+_LABEL_H = 16.0
+_INK = "#2b2b2b"
+_GRID = "#e6e6e6"
+_HIGHLIGHT = "#d62728"
+# Tableau 10, then ten more hues far from them: distinct for up to 20 providers.
+_PALETTE = (
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#e15759",
+    "#76b7b2",
+    "#b07aa1",
+    "#edc948",
+    "#9c755f",
+    "#ff9da7",
+    "#bab0ac",
+    "#1b3a6b",
+    "#8cd17d",
+    "#7b3294",
+    "#d4a6c8",
+    "#b6992d",
+    "#2f8f83",
+    "#a0522d",
+    "#ff5f1f",
+    "#5f6b6d",
+    "#00a2e8",
+)
+
+
+def _e(text: object) -> str:
+    """Escape a user-provided string for plotly text (which renders a subset of HTML)."""
+    return html.escape(str(text), quote=True)
+
+
+def _go() -> Any:
+    try:
+        import plotly.graph_objects as go
+    except ImportError:  # pragma: no cover - plotly is a dependency
+        raise OptionalDependencyError("charts need plotly: pip install plotly") from None
+    return go
+
+
+def _usd(value: float | None) -> str:
+    if value is None or math.isnan(value):
+        return "-"
+    if value == 0:
+        return "$0"
+    if value >= 100:
+        return f"${value:,.0f}"
+    if value >= 1:
+        return f"${value:,.2f}"
+    return f"${value:.3g}"
+
+
+def _base_layout(title: str, subtitle: str) -> dict[str, Any]:
+    return {
+        "title": {
+            "text": f"<b>{title}</b>",
+            "subtitle": {"text": subtitle, "font": {"size": 12, "color": "#555"}},
+            "x": 0.01,
+            "xanchor": "left",
+            "y": 0.97,
+            "yanchor": "top",
+            "font": {"size": 18},
+        },
+        "width": WIDTH,
+        "height": HEIGHT,
+        "margin": _MARGIN,
+        "font": {"family": _FONT, "size": 12, "color": _INK},
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "hoverlabel": {"font": {"family": _FONT, "size": 12}, "align": "left"},
+        "legend": {
+            "x": 1.02,
+            "xanchor": "left",
+            "y": 1.0,
+            "yanchor": "top",
+            "font": {"size": 11},
+            "bgcolor": "rgba(255,255,255,0.9)",
+            "tracegroupgap": 4,
+        },
+    }
+
+
+def _axis(title: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "title": {"text": title, "font": {"size": 13}},
+        "showgrid": True,
+        "gridcolor": _GRID,
+        "zeroline": False,
+        "showline": True,
+        "linecolor": "#999",
+        "ticks": "outside",
+        "tickcolor": "#999",
+        **extra,
+    }
+
+
+# --- frontier -------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class _Pixels:
+    """Maps data to pixels inside the plot area (origin top left), for axes with fixed ranges.
+
+    Ranges are as plotly takes them: log10 units on a log axis, day ordinals on a date axis.
+    """
+
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    log_x: bool = False
+    log_y: bool = False
+    width: float = WIDTH - _MARGIN["l"] - _MARGIN["r"]
+    height: float = HEIGHT - _MARGIN["t"] - _MARGIN["b"]
+
+    def __call__(self, x: float, y: float) -> tuple[float, float]:
+        xv = math.log10(x) if self.log_x else x
+        yv = math.log10(y) if self.log_y else y
+        px = (xv - self.x_range[0]) / (self.x_range[1] - self.x_range[0]) * self.width
+        py = (self.y_range[1] - yv) / (self.y_range[1] - self.y_range[0]) * self.height
+        return px, py
+
+    def step_samples(self, xs: Sequence[float], ys: Sequence[float], every: float = 8.0) -> list[tuple[float, float]]:
+        """Pixel points along a horizontal-then-vertical step line, about ``every`` px apart."""
+        out: list[tuple[float, float]] = []
+        pts = [self(x, y) for x, y in zip(xs, ys, strict=True)]
+        for (x0, y0), (x1, y1) in itertools.pairwise(pts):
+            for a, b, c, d in ((x0, y0, x1, y0), (x1, y0, x1, y1)):
+                n = max(1, int(math.hypot(c - a, d - b) // every))
+                out.extend((a + (c - a) * k / n, b + (d - b) * k / n) for k in range(n + 1))
+        return out
+
+
+def _place_labels(
+    labels: Sequence[tuple[float, float, str]],
+    obstacles: Sequence[tuple[float, float]],
+    px: _Pixels,
+) -> list[tuple[float, float]]:
+    """Pixel offsets (ax, ay) of each label's centre from its point, chosen greedily.
+
+    ``labels`` are (x px, y px, text), ``obstacles`` pixel points to keep clear (markers, lines).
+    Each label tries offsets on rings around its point and takes the one whose box overlaps the
+    fewest already-placed labels and obstacles and stays inside the plot, preferring short arrows
+    and positions above the point.
+    """
+    boxes: list[tuple[float, float, float, float]] = []
+    offsets: list[tuple[float, float]] = []
+    angles = (-90, -60, -120, -30, -150, 90, 60, 120, 0, 180, 30, 150)
+    candidates = [
+        (r * math.cos(math.radians(a)), r * math.sin(math.radians(a))) for r in (30, 52, 78, 108) for a in angles
+    ]
+    for x, y, text in labels:
+        half_w = (len(text) * _CHAR_PX + 8) / 2
+        half_h = _LABEL_H / 2
+        best: tuple[float, tuple[float, float]] = (math.inf, candidates[0])
+        for i, (dx, dy) in enumerate(candidates):
+            cx, cy = x + dx, y + dy
+            box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
+            cost = i * 0.01
+            # Overlapping another label is worse than crossing any number of markers or lines.
+            cost += sum(100.0 + 5.0 * a for a in (_overlap(box, b) for b in boxes) if a > 0)
+            cost += sum(
+                1.0 for mx, my in obstacles if box[0] - 3 <= mx <= box[2] + 3 and box[1] - 3 <= my <= box[3] + 3
+            )
+            # An arrow through another label reads badly too.
+            for k in range(1, 8):
+                sx, sy = x + dx * k / 8, y + dy * k / 8
+                cost += sum(3.0 for b in boxes if b[0] - 2 <= sx <= b[2] + 2 and b[1] - 2 <= sy <= b[3] + 2)
+            outside = max(0.0, -box[0]) + max(0.0, box[2] - px.width) + max(0.0, -box[1]) + max(0.0, box[3] - px.height)
+            cost += outside * 2.0
+            if cost < best[0]:
+                best = (cost, (dx, dy))
+        dx, dy = best[1]
+        cx, cy = x + dx, y + dy
+        boxes.append((cx - half_w, cy - half_h, cx + half_w, cy + half_h))
+        offsets.append((round(dx, 1), round(dy, 1)))
+    return offsets
+
+
+def _log_ticks(lo: float, hi: float) -> tuple[list[float], list[str]]:
+    """Tick values 1-2-5 per decade between 10**lo and 10**hi, labelled as money."""
+    vals: list[float] = []
+    for k in range(math.floor(lo), math.ceil(hi) + 1):
+        for m in (1, 2, 5):
+            v = m * 10.0**k
+            if lo <= math.log10(v) <= hi:
+                vals.append(v)
+    return vals, [f"${v:g}" for v in vals]
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """Overlapping area of two boxes, in units of a label's height squared (0 when apart)."""
+    gap = 2.0
+    w = min(a[2], b[2]) - max(a[0], b[0]) + gap
+    h = min(a[3], b[3]) - max(a[1], b[1]) + gap
+    return 0.0 if w <= 0 or h <= 0 else (w * h) / (_LABEL_H * _LABEL_H)
