@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from advisor.cli._common import EXIT_BAD_INPUT, EXIT_NOTHING_QUALIFIES, EXIT_OK, Parser
+from advisor.cli._common import EXIT_BAD_INPUT, EXIT_NOTHING_QUALIFIES, EXIT_OK, HELP_FORMATTER, Parser
 from advisor.errors import AdvisorError, NoCandidateError
 
 
@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="advisor",
         description="Which LLM should we call, given what we can pay and the quality we need?",
         epilog="Example:\n  advisor recommend --target gpt-4o --as-of 2024-07-24",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HELP_FORMATTER,
     )
     from advisor import __version__
 

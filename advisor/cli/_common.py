@@ -12,7 +12,17 @@ from advisor.errors import AdvisorError
 if TYPE_CHECKING:
     from advisor.catalog import Catalog
 
-HELP_FORMATTER = argparse.RawDescriptionHelpFormatter
+
+class HelpFormatter(argparse.HelpFormatter):
+    """Wraps one-paragraph descriptions to the terminal; keeps text with line breaks (examples) as is."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text:
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
+HELP_FORMATTER = HelpFormatter
 EXIT_OK = 0
 EXIT_NOTHING_QUALIFIES = 1
 EXIT_BAD_INPUT = 2
