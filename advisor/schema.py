@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from annotated_types import Ge, Gt, Len, MinLen
+from annotated_types import Ge, Gt, MinLen
 
 SCHEMA_VERSION = 1
 """The ``schema_version`` this advisor reads and writes."""
@@ -188,6 +188,3 @@ __all__ = [
     "Score",
     "Source",
 ]
-
-# Used by the loader only; Len is re-exported for schema extensions that need it.
-_ = Len

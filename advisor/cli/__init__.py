@@ -17,7 +17,7 @@ from advisor.errors import AdvisorError, NoCandidateError
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser; command modules register themselves and import heavy code only when run."""
-    import importlib
+    from advisor.cli import catalog_cmds, decide, plot_cmds, rate
 
     parser = Parser(
         prog="advisor",
@@ -30,13 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"advisor {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
-    for name in ("catalog_cmds", "decide", "rate", "plot_cmds"):
-        try:
-            module = importlib.import_module(f"advisor.cli.{name}")
-        except ModuleNotFoundError as exc:  # TEMPORARY while the command is being written
-            if exc.name != f"advisor.cli.{name}":
-                raise
-            continue
+    for module in (catalog_cmds, decide, rate, plot_cmds):
         module.register(sub)
     return parser
 

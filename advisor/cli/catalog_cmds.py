@@ -53,10 +53,8 @@ def register(sub: Any) -> None:
     v.add_argument("--no-bundled", action="store_true", help="check the files without the bundled catalog below")
     v.add_argument("--json", action="store_true", help="print the library's report as JSON")
     v.set_defaults(func=_validate)
-    try:
-        from advisor.cli import import_cmd
-    except ImportError:  # pragma: no cover - importers not installed in this build
-        return
+    from advisor.cli import import_cmd
+
     import_cmd.register(cat_sub)
 
 
