@@ -28,18 +28,7 @@ from advisor._chart import HEIGHT, WIDTH
 from advisor.plot import plot_frontier, plot_history, plot_winrates, write_figure
 
 HOSTILE = "<img src=x onerror=alert(1)>"
-LAYER = f"""\
-schema_version: 1
-sources:
-  mine: {{title: "<script>alert('source')</script>"}}
-models:
-- id: evil-1
-  name: "{HOSTILE}"
-  provider: "<b onmouseover=alert(2)>Evil</b>"
-  prices: [{{input: 0.01, output: 0.01, source: mine}}]
-  scores:
-  - {{benchmark: arena-text, as_of: 2024-07-24, value: 1300, ci_lower: 1290, ci_upper: 1310, votes: 7, source: mine}}
-"""
+LAYER = Path(__file__).resolve().parent / "catalogs" / "hostile.yaml"
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -166,9 +155,7 @@ def _markers(fig: object) -> int:
 def seen(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[object, Seen]]:
     browser = _chromium()
     folder = tmp_path_factory.mktemp("browser")
-    layer = folder / "hostile.yaml"
-    layer.write_text(LAYER, encoding="utf-8")
-    july = advisor.load_catalog(layer).as_of(dt.date(2024, 7, 24))
+    july = advisor.load_catalog(LAYER).as_of(dt.date(2024, 7, 24))
     figures = {
         "frontier": plot_frontier(july, target="gpt-4o", budget=1.0),
         "history": plot_history(advisor.load_catalog()),

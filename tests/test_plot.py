@@ -26,18 +26,7 @@ from advisor.select import pool
 
 JULY = dt.date(2024, 7, 24)
 HOSTILE = "<img src=x onerror=alert(1)>"
-HOSTILE_LAYER = f"""\
-schema_version: 1
-sources:
-  mine: {{title: "<script>alert('source')</script>"}}
-models:
-- id: evil-1
-  name: "{HOSTILE}"
-  provider: "<b onmouseover=alert(2)>Evil</b>"
-  prices: [{{input: 0.01, output: 0.01, source: mine}}]
-  scores:
-  - {{benchmark: arena-text, as_of: 2024-07-24, value: 1300, ci_lower: 1290, ci_upper: 1310, votes: 7, source: mine}}
-"""
+HOSTILE_LAYER = Path(__file__).resolve().parent / "catalogs" / "hostile.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -47,9 +36,7 @@ def july() -> advisor.Catalog:
 
 @pytest.fixture
 def hostile(tmp_path: Path) -> advisor.Catalog:
-    path = tmp_path / "hostile.yaml"
-    path.write_text(HOSTILE_LAYER, encoding="utf-8")
-    return advisor.load_catalog(path).as_of(JULY)
+    return advisor.load_catalog(HOSTILE_LAYER).as_of(JULY)
 
 
 def by_name(fig: object, start: str) -> object:
