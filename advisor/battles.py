@@ -22,6 +22,7 @@ import csv
 import datetime as dt
 import functools
 import io
+import itertools
 import json
 import os
 import re
@@ -56,7 +57,9 @@ class _Bad(Exception):
     """A problem in one row; the reader adds file and line."""
 
 
-def read_battles(path: str | os.PathLike[str], *, drop_if: Sequence[str] = ()) -> BattleCounts:
+def read_battles(
+    path: str | os.PathLike[str], *, drop_if: Sequence[str] = (), workers: int | None = None
+) -> BattleCounts:
     """Read a battle file (JSONL or CSV, row-level battles or pair counts) into counts per pair.
 
     Args:
@@ -64,6 +67,9 @@ def read_battles(path: str | os.PathLike[str], *, drop_if: Sequence[str] = ()) -
             name is sniffed (a first character ``{`` means JSON Lines).
         drop_if: columns that mark a battle as invalid (e.g. ``identity_revealed``); a row whose
             value is true (``true``/``1``/``yes``) is left out and counted in ``dropped``.
+        workers: processes that parse a large JSON Lines file in parallel, each a slice of it;
+            None chooses (one per CPU for files over 32 MiB, on Linux, from a single-threaded
+            process), 1 reads in this process. The result does not depend on it.
 
     Raises:
         InputFileError: ``FILE:LINE: ...`` for the first problem (bad UTF-8, missing column,
@@ -80,8 +86,11 @@ def read_battles(path: str | os.PathLike[str], *, drop_if: Sequence[str] = ()) -
         raise InputFileError(f"{name}:1: empty file: no battles")
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     is_json = p.suffix.lower() in _JSON_SUFFIXES or (p.suffix.lower() != ".csv" and stripped[:1] == b"{")
-    reader = _read_jsonl if is_json else _read_csv
-    return reader(p, name, tuple(drop_if))
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    if is_json:
+        return _read_jsonl(p, name, tuple(drop_if), workers)
+    return _read_csv(p, name, tuple(drop_if))
 
 
 def rate(
@@ -97,6 +106,7 @@ def rate(
     regularization: float = 0.0,
     resolve: Callable[[str], str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
 ) -> Ratings:
     """Read a battle file and fit Bradley-Terry ratings.
 
@@ -105,7 +115,7 @@ def rate(
     it rejects with :class:`~advisor.errors.UnknownModelError` are kept as given, and names
     that resolve to one id are merged.
     """
-    counts = read_battles(path, drop_if=drop_if)
+    counts = read_battles(path, drop_if=drop_if, workers=workers)
     if counts.total == 0 and counts.dropped:
         raise InputFileError(
             f"{path}: all {counts.dropped} battles are marked invalid by {', '.join(map(repr, drop_if))}"
@@ -198,7 +208,80 @@ def catalog_layer(
 # --- JSON Lines ---------------------------------------------------------------------------------
 
 
-def _read_jsonl(path: Path, name: str, drop_if: tuple[str, ...]) -> BattleCounts:
+_PARALLEL_MIN_BYTES = 32 << 20  # smaller files are read in this process: forking would cost more
+_MAX_WORKERS = 8
+
+_Scan = tuple["Counter[tuple[Any, ...]]", dict[tuple[str, str], list[int]], str | None]
+
+
+def _read_jsonl(path: Path, name: str, drop_if: tuple[str, ...], workers: int | None = None) -> BattleCounts:
+    size = path.stat().st_size
+    n = _auto_workers(size) if workers is None else workers
+    if n > 1:
+        import multiprocessing
+
+        ranges = _split(path, size, n)
+        with multiprocessing.get_context("fork").Pool(len(ranges)) as pool:
+            scans = pool.starmap(_scan_jsonl, [(path, name, drop_if, a, b) for a, b in ranges])
+    else:
+        scans = [_scan_jsonl(path, name, drop_if, 0, None)]
+    kinds = {kind for _, _, kind in scans if kind is not None}
+    if len(kinds) > 1:  # one slice saw battles and another pair counts
+        _raise_first_jsonl_problem(path, name, drop_if, None)
+    kind = kinds.pop() if kinds else None
+    if kind is None:
+        raise InputFileError(f"{name}:{_line_count(path)}: empty file: no battles")
+    raw: Counter[tuple[Any, ...]] = Counter()
+    pairs: dict[tuple[str, str], list[int]] = {}
+    for part_raw, part_pairs, _ in scans:
+        raw.update(part_raw)
+        for pair, row in part_pairs.items():
+            total = pairs.setdefault(pair, [0, 0, 0])
+            for k in range(3):
+                total[k] += row[k]
+    battles: Counter[tuple[str, str, int]] = Counter()
+    dropped = 0
+    for key, times in raw.items():  # each distinct battle is checked once
+        try:
+            a, b, outcome, invalid = _battle(key[:3], dict(zip(drop_if, key[3:], strict=True)), drop_if)
+        except _Bad:
+            _raise_first_jsonl_problem(path, name, drop_if, kind)
+        if invalid:
+            dropped += times
+        else:
+            battles[a, b, outcome] += times
+    return _to_counts(battles, pairs, dropped)
+
+
+def _auto_workers(size: int) -> int:
+    """Processes for a file of ``size`` bytes: forking only pays on large files, and is only safe
+    on Linux from a process with no other threads."""
+    import sys
+    import threading
+
+    if size < _PARALLEL_MIN_BYTES or sys.platform != "linux" or threading.active_count() > 1:
+        return 1
+    return max(1, min(_MAX_WORKERS, len(os.sched_getaffinity(0)), size // _PARALLEL_MIN_BYTES))
+
+
+def _split(path: Path, size: int, n: int) -> list[tuple[int, int]]:
+    """``n`` byte ranges covering the file, each starting at the beginning of a line."""
+    cuts = [0]
+    with path.open("rb") as fh:
+        for k in range(1, n):
+            fh.seek(max(cuts[-1], size * k // n))
+            fh.readline()
+            cuts.append(min(fh.tell(), size))
+    cuts.append(size)
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def _scan_jsonl(path: Path, name: str, drop_if: tuple[str, ...], start: int, end: int | None) -> _Scan:
+    """Count the battles (or pair counts) of the lines in bytes ``start`` to ``end`` of the file.
+
+    Raises InputFileError for the file's first bad line (found by a plain pass from the top, so
+    line numbers are the file's own whichever slice saw the problem).
+    """
     from pydantic_core import ValidationError
 
     validate = _record_validator(drop_if).validate_json
@@ -245,7 +328,7 @@ def _read_jsonl(path: Path, name: str, drop_if: tuple[str, ...]) -> BattleCounts
             tally(list(distinct), list(distinct.values()))
             distinct.clear()
 
-    for lines in _chunks(path):
+    for lines in _chunks(path, start, end):
         if kind is None:
             kind = _kind(lines, path, name, drop_if)
             if kind is None:
@@ -271,20 +354,7 @@ def _read_jsonl(path: Path, name: str, drop_if: tuple[str, ...]) -> BattleCounts
             flush()
             dedupe = fresh < 2
     flush()
-    if kind is None:
-        raise InputFileError(f"{name}:{_line_count(path)}: empty file: no battles")
-    battles: Counter[tuple[str, str, int]] = Counter()
-    dropped = 0
-    for key, times in raw.items():  # each distinct battle is checked once
-        try:
-            a, b, outcome, invalid = _battle(key[:3], dict(zip(drop_if, key[3:], strict=True)), drop_if)
-        except _Bad:
-            _raise_first_jsonl_problem(path, name, drop_if, kind)
-        if invalid:
-            dropped += times
-        else:
-            battles[a, b, outcome] += times
-    return _to_counts(battles, pairs, dropped)
+    return raw, pairs, kind
 
 
 @functools.cache
@@ -299,11 +369,15 @@ def _record_validator(drop_if: tuple[str, ...]) -> SchemaValidator:
     return SchemaValidator(core_schema.typed_dict_schema(fields, extra_behavior="ignore"))
 
 
-def _chunks(path: Path) -> Iterator[list[bytes]]:
-    """The file's lines, without their line ends, about ``_CHUNK_BYTES`` at a time."""
+def _chunks(path: Path, start: int = 0, end: int | None = None) -> Iterator[list[bytes]]:
+    """The lines in bytes ``start`` to ``end`` (a line start each), without their line ends,
+    about ``_CHUNK_BYTES`` at a time."""
     with path.open("rb") as fh:
+        fh.seek(start)
+        left = -1 if end is None else end - start
         rest = b""
-        while block := fh.read(_CHUNK_BYTES):
+        while left and (block := fh.read(_CHUNK_BYTES if left < 0 else min(_CHUNK_BYTES, left))):
+            left = left - len(block) if left > 0 else left
             block = rest + block
             cut = block.rfind(b"\n") + 1
             rest = block[cut:]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 import tracemalloc
 from pathlib import Path
 
@@ -328,3 +329,64 @@ def test_bad_json_in_an_unread_field_is_found_on_its_line(
     with pytest.raises(InputFileError) as exc:
         read_battles(path)
     assert str(exc.value) == f"{path}:2001: unknown winner ['tie'] (expected model_a, model_b, tie or tie (bothbad))"
+
+
+# --- parallel reading of large JSON Lines files ---------------------------------------------------
+
+
+def _extra_fields_file(path: Path, n: int, seed: int = 7, bad_line: int | None = None) -> Path:
+    import random
+
+    rng = random.Random(seed)
+    models = [f"m{k}" for k in range(12)]
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(1, n + 1):
+            a, b = rng.sample(models, 2)
+            winner = rng.choice(["model_a", "model_b", "tie", "tie (bothbad)"])
+            if i == bad_line:
+                winner = "draw"
+            flag = "true" if rng.random() < 0.05 else "false"
+            fh.write(
+                f'{{"question_id": "q{i}", "model_a": "{a}", "model_b": "{b}", "winner": "{winner}", '
+                f'"judge": "j{i % 7}", "identity_revealed": {flag}, "tstamp": {1.7e9 + i}}}\n'
+            )
+    return path
+
+
+def _table(c: BattleCounts) -> dict[tuple[str, str], tuple[int, ...]]:
+    return {
+        (c.models[i], c.models[j]): tuple(row) for (i, j), row in zip(c.pairs.tolist(), c.counts.tolist(), strict=True)
+    }
+
+
+@pytest.mark.parametrize("workers", [2, 3, 5])
+def test_parallel_read_equals_sequential(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
+    import advisor.battles as battles
+
+    monkeypatch.setattr(battles, "_CHUNK_BYTES", 4096)  # many chunks per slice
+    path = _extra_fields_file(tmp_path / "b.jsonl", 20_000)
+    one = read_battles(path, drop_if=["identity_revealed"], workers=1)
+    many = read_battles(path, drop_if=["identity_revealed"], workers=workers)
+    assert _table(many) == _table(one)
+    assert many.dropped == one.dropped > 0
+    assert one.total + one.dropped == 20_000
+
+
+def test_parallel_read_reports_the_files_own_line(tmp_path: Path) -> None:
+    path = _extra_fields_file(tmp_path / "b.jsonl", 5_000, bad_line=4_321)
+    for workers in (1, 4):
+        with pytest.raises(InputFileError) as info:
+            read_battles(path, workers=workers)
+        assert str(info.value) == (
+            f"{path}:4321: unknown winner 'draw' (expected model_a, model_b, tie or tie (bothbad))"
+        )
+
+
+def test_workers_are_chosen_only_for_large_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    import advisor.battles as battles
+
+    assert battles._auto_workers(1 << 20) == 1
+    monkeypatch.setattr(battles.os, "sched_getaffinity", lambda pid: {0, 1})
+    assert battles._auto_workers(512 << 20) == (2 if sys.platform == "linux" else 1)
+    with pytest.raises(ValueError, match="workers must be >= 1, got 0"):
+        read_battles(Path(__file__), workers=0)
