@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from advisor.errors import AdvisorError
@@ -41,6 +43,38 @@ def parse_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (want YYYY-MM-DD): {text!r}") from None
+
+
+def number(*, above: float | None = None, at_least: float | None = None) -> Callable[[str], float]:
+    """argparse type for a finite number with a lower bound (``above`` strict, ``at_least`` not)."""
+    bound = f"> {above:g}" if above is not None else f">= {at_least:g}"
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        ok = math.isfinite(value) and (value > above if above is not None else value >= (at_least or 0.0))
+        if not ok:
+            raise argparse.ArgumentTypeError(f"must be a finite number {bound}, got {text!r}")
+        return value
+
+    return parse
+
+
+def whole(*, at_least: int) -> Callable[[str], int]:
+    """argparse type for a whole number of at least ``at_least``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < at_least:
+            raise argparse.ArgumentTypeError(f"must be at least {at_least}, got {text!r}")
+        return value
+
+    return parse
 
 
 def add_catalog_options(p: argparse.ArgumentParser) -> None:

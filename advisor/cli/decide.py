@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from advisor.cli._common import HELP_FORMATTER, add_catalog_options, load_catalog_from_args
+from advisor.cli._common import HELP_FORMATTER, add_catalog_options, load_catalog_from_args, number
 from advisor.cli._output import num, print_json, table, usd
 from advisor.cli.catalog_cmds import add_filter_options
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from advisor.select import LeftOut, Option
     from advisor.workload import Workload
 
+_AT_LEAST_0 = number(at_least=0)
 _UNIT_HEADER = {"mtok": "$/1M tok (blended)", "request": "$/request", "month": "$/month"}
 
 
@@ -29,29 +30,19 @@ def _multiplier(text: str) -> tuple[str, float]:
     return name, factor
 
 
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text!r}")
-    return value
-
-
 def _common(p: argparse.ArgumentParser, *, per: bool = True) -> None:
     add_catalog_options(p)
     add_filter_options(p)
     p.add_argument("--exclude", action="append", default=[], metavar="MODEL", help="leave this model out (repeatable)")
     p.add_argument("--metric", default="arena-text", help="quality metric, benchmark[/category] (default: arena-text)")
     w = p.add_argument_group("workload (default: 3,000 input + 1,000 output tokens per request, the 3:1 blend)")
-    w.add_argument("--input-tokens", type=_positive, default=3000.0, metavar="N", help="input tokens per request")
-    w.add_argument("--output-tokens", type=_positive, default=1000.0, metavar="N", help="output tokens per request")
+    w.add_argument("--input-tokens", type=_AT_LEAST_0, default=3000.0, metavar="N", help="input tokens per request")
+    w.add_argument("--output-tokens", type=_AT_LEAST_0, default=1000.0, metavar="N", help="output tokens per request")
     w.add_argument(
-        "--cached-share", type=_positive, default=0.0, metavar="F", help="share of input read from cache, 0-1"
+        "--cached-share", type=_AT_LEAST_0, default=0.0, metavar="F", help="share of input read from cache, 0-1"
     )
     w.add_argument("--batch", action="store_true", help="use batch-API prices where they exist")
-    w.add_argument("--requests", type=_positive, metavar="N", help="requests per month (for monthly cost)")
+    w.add_argument("--requests", type=_AT_LEAST_0, metavar="N", help="requests per month (for monthly cost)")
     w.add_argument(
         "--output-multiplier",
         type=_multiplier,

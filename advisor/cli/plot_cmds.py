@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from advisor.cli._common import HELP_FORMATTER, Parser, parse_date
+from advisor.cli._common import HELP_FORMATTER, Parser, parse_date, whole
 from advisor.cli.decide import _common, _view, _workload
 
 if TYPE_CHECKING:
@@ -33,16 +33,6 @@ def _bar(text: str) -> str | float:
         return float(text)
     except ValueError:
         return text
-
-
-def _top(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"must be at least 2, got {text!r}")
-    return value
 
 
 def _parser(sub: Any, name: str, help_text: str, description: str, example: str) -> argparse.ArgumentParser:
@@ -118,7 +108,7 @@ def register(sub: Any) -> None:
         "advisor plot winrates --as-of 2024-07-24 --top 8 --out winrates.html",
     )
     p.add_argument("models", nargs="*", metavar="MODEL", help="models to compare (default: the top --top)")
-    p.add_argument("--top", type=_top, default=10, metavar="N", help="how many top models (default: 10)")
+    p.add_argument("--top", type=whole(at_least=2), default=10, metavar="N", help="how many top models (default: 10)")
     _common(p, per=False)
     p.set_defaults(func=_winrates)
 

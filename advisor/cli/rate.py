@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from advisor.cli._common import HELP_FORMATTER, fail, load_catalog_from_args, parse_date
+from advisor.cli._common import HELP_FORMATTER, fail, load_catalog_from_args, number, parse_date, whole
 from advisor.cli._output import num, print_json, table
 
 if TYPE_CHECKING:
@@ -29,36 +29,6 @@ scores for --benchmark, ready for --catalog on the other commands.
 A model that never lost (or never won) has no finite maximum-likelihood score: that is an
 error unless --regularization adds a prior. Groups of models never compared with each other
 are always an error."""
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text!r}")
-    return value
-
-
-def _non_negative_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not (math.isfinite(value) and value >= 0):
-        raise argparse.ArgumentTypeError(f"must be a number >= 0, got {text!r}")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {text!r}")
-    return value
 
 
 def _anchor(text: str) -> float | tuple[str, float]:
@@ -93,11 +63,11 @@ def register(sub: Any) -> None:
         "or give a number to pin the mean (default: mean 1000)",
     )
     fit.add_argument(
-        "--scale", type=_positive_float, default=400.0, help="Elo points per factor BASE in the odds (400)"
+        "--scale", type=number(above=0), default=400.0, help="Elo points per factor BASE in the odds (400)"
     )
-    fit.add_argument("--base", type=_positive_float, default=10.0, help="base of the Elo scale (10)")
+    fit.add_argument("--base", type=number(above=0), default=10.0, help="base of the Elo scale (10)")
     fit.add_argument(
-        "--bootstrap", type=_count, default=100, metavar="ROUNDS", help="bootstrap rounds; 0: no CIs (100)"
+        "--bootstrap", type=whole(at_least=0), default=100, metavar="ROUNDS", help="bootstrap rounds; 0: no CIs (100)"
     )
     fit.add_argument("--seed", type=int, default=0, help="bootstrap seed; the same seed gives the same CIs (0)")
     fit.add_argument(
@@ -108,7 +78,7 @@ def register(sub: Any) -> None:
     )
     fit.add_argument(
         "--regularization",
-        type=_non_negative_float,
+        type=number(at_least=0),
         default=0.0,
         metavar="STRENGTH",
         help="Gaussian prior on ratings (1 ~ four ties against an average model); keeps "
