@@ -239,18 +239,7 @@ def _read_jsonl(path: Path, name: str, drop_if: tuple[str, ...], workers: int | 
             total = pairs.setdefault(pair, [0, 0, 0])
             for k in range(3):
                 total[k] += row[k]
-    battles: Counter[tuple[str, str, int]] = Counter()
-    dropped = 0
-    for key, times in raw.items():  # each distinct battle is checked once
-        try:
-            a, b, outcome, invalid = _battle(key[:3], dict(zip(drop_if, key[3:], strict=True)), drop_if)
-        except _Bad:
-            _raise_first_jsonl_problem(path, name, drop_if, kind)
-        if invalid:
-            dropped += times
-        else:
-            battles[a, b, outcome] += times
-    return _to_counts(battles, pairs, dropped)
+    return _tally(raw, pairs, drop_if, lambda: _raise_first_jsonl_problem(path, name, drop_if, kind))
 
 
 def _auto_workers(size: int) -> int:
@@ -491,19 +480,7 @@ def _read_csv(path: Path, name: str, drop_if: tuple[str, ...]) -> BattleCounts:
         _raise_first_csv_problem(path, name, header, drop_if)
     if not distinct:
         raise InputFileError(f"{name}:2: no battles after the header line")
-    battles: Counter[tuple[str, str, int]] = Counter()
-    dropped = 0
-    columns = dict(zip(drop_if, range(3, 3 + len(drop_if)), strict=True))
-    for key, times in distinct.items():
-        try:
-            a, b, outcome, invalid = _battle(key[:3], {c: key[k] for c, k in columns.items()}, drop_if)
-        except _Bad:
-            _raise_first_csv_problem(path, name, header, drop_if)
-        if invalid:
-            dropped += times
-        else:
-            battles[a, b, outcome] += times
-    return _to_counts(battles, {}, dropped)
+    return _tally(distinct, {}, drop_if, lambda: _raise_first_csv_problem(path, name, header, drop_if))
 
 
 def _raise_first_csv_problem(path: Path, name: str, header: list[str], drop_if: tuple[str, ...]) -> NoReturn:
@@ -603,6 +580,28 @@ def _add_counts(pairs: dict[tuple[str, str], list[int]], row: tuple[str, str, in
     total[0] += wins[0] * times
     total[1] += wins[1] * times
     total[2] += t * times
+
+
+def _tally(
+    distinct: Counter[tuple[Any, ...]],
+    pairs: dict[tuple[str, str], list[int]],
+    drop_if: tuple[str, ...],
+    report: Callable[[], NoReturn],
+) -> BattleCounts:
+    """Check each distinct (model_a, model_b, winner, *flags) once and count it; ``report`` raises
+    for the file's first bad line when one is not valid."""
+    battles: Counter[tuple[str, str, int]] = Counter()
+    dropped = 0
+    for key, times in distinct.items():
+        try:
+            a, b, outcome, invalid = _battle(key[:3], dict(zip(drop_if, key[3:], strict=True)), drop_if)
+        except _Bad:
+            report()
+        if invalid:
+            dropped += times
+        else:
+            battles[a, b, outcome] += times
+    return _to_counts(battles, pairs, dropped)
 
 
 def _to_counts(
