@@ -33,7 +33,7 @@ MAX_EXPANDED_NODES = 2_000_000
 PER_TOKEN_SUSPECT_BELOW = 0.001
 """A nonzero price under $0.001 per 1M tokens was almost surely entered per token."""
 
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 
 @dataclasses.dataclass(frozen=True)
@@ -410,6 +410,21 @@ def _check_file(cf: schema.CatalogFile, label: str) -> tuple[list[Problem], list
     return problems, warnings
 
 
+PRICE_FIELDS = (
+    "input",
+    "output",
+    "cached_input",
+    "cache_write",
+    "cache_write_1h",
+    "batch_input",
+    "batch_output",
+    "flex_input",
+    "flex_output",
+    "priority_input",
+    "priority_output",
+)
+
+
 def _check_prices(m: schema.Model, i: int, add: Any) -> None:
     by_host: dict[str | None, list[tuple[dt.date, dt.date, int]]] = {}
     for j, p in enumerate(m.prices):
@@ -419,7 +434,7 @@ def _check_prices(m: schema.Model, i: int, add: Any) -> None:
         start = p.since or dt.date.min
         end = p.until or dt.date.max
         by_host.setdefault(p.host, []).append((start, end, j))
-        for name in ("input", "output", "cached_input", "cache_write", "batch_input", "batch_output"):
+        for name in PRICE_FIELDS:
             value = getattr(p, name)
             if value is not None and 0 < value < PER_TOKEN_SUSPECT_BELOW:
                 add(

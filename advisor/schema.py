@@ -108,9 +108,17 @@ class PricePeriod:
     cached_input: Usd | None = None
     """Price of input tokens read from the provider's prompt cache."""
     cache_write: Usd | None = None
-    """Price of input tokens written to the prompt cache, where the provider charges for it."""
+    """Price of input tokens written to the prompt cache (5-minute lifetime), where charged."""
+    cache_write_1h: Usd | None = None
+    """Price of input tokens written to the prompt cache with a 1-hour lifetime, where offered."""
     batch_input: Usd | None = None
     batch_output: Usd | None = None
+    flex_input: Usd | None = None
+    """Service tier ``flex`` (slower, cheaper), where the provider sells it."""
+    flex_output: Usd | None = None
+    priority_input: Usd | None = None
+    """Service tier ``priority`` (faster, dearer), where the provider sells it."""
+    priority_output: Usd | None = None
     long_context: tuple[LongContextTier, ...] = ()
     note: str | None = None
 
@@ -149,6 +157,17 @@ class Model:
     aliases: tuple[Alias, ...] = ()
     released: dt.date | None = None
     retired: dt.date | None = None
+    """First day the provider no longer serves the model; decisions leave it out from then on."""
+    retired_source: str | None = None
+    """Key into ``sources`` (or a URL) that announced the retirement."""
+    successor: str | None = None
+    """The model the provider names as its replacement (a catalog id or the provider's name)."""
+    knowledge_cutoff: str | None = None
+    """Training-data cutoff as ``YYYY-MM`` (or ``YYYY-MM-DD``), as the source gives it."""
+    mode_of: str | None = None
+    """For a reasoning mode the Arena rates separately (``-thinking``, ``-high``): the id of the base
+    model whose token prices it pays. Its own ``output_multiplier`` says how many more output tokens
+    it spends; when that is unknown, outputs mark the cost as a lower bound."""
     license: str | None = None
     open_weights: bool | None = None
     context_window: Tokens | None = None

@@ -14,10 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from advisor.catalog_io import PRICE_FIELDS as _PRICE_FIELDS
 from advisor.errors import InputFileError
 from advisor.schema import CatalogFile, Model, PricePeriod, Score
-
-_PRICE_FIELDS = ("input", "output", "cached_input", "cache_write", "batch_input", "batch_output")
 
 
 @dataclass(frozen=True)
