@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from advisor.errors import OptionalDependencyError
+from advisor.money import usd_tick
 
 WIDTH = 1100
 """Layout size in CSS pixels; labels are placed for it (PNG export doubles it with ``scale=2``)."""
@@ -61,18 +62,6 @@ def _go() -> Any:
     except ImportError:  # pragma: no cover - plotly is a dependency
         raise OptionalDependencyError("charts need plotly: pip install plotly") from None
     return go
-
-
-def _usd(value: float | None) -> str:
-    if value is None or math.isnan(value):
-        return "-"
-    if value == 0:
-        return "$0"
-    if value >= 100:
-        return f"${value:,.0f}"
-    if value >= 1:
-        return f"${value:,.2f}"
-    return f"${value:.3g}"
 
 
 def _base_layout(title: str, subtitle: str) -> dict[str, Any]:
@@ -208,7 +197,7 @@ def _log_ticks(lo: float, hi: float) -> tuple[list[float], list[str]]:
             v = m * 10.0**k
             if lo <= math.log10(v) <= hi:
                 vals.append(v)
-    return vals, [f"${v:g}" for v in vals]
+    return vals, [usd_tick(v) for v in vals]
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:

@@ -25,6 +25,7 @@ from typing import Any
 
 from advisor import schema
 from advisor.errors import CatalogError, Problem
+from advisor.money import usd
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Larger files are refused before reading: the bundled catalog is well under 1 MiB."""
@@ -438,8 +439,8 @@ def _check_prices(m: schema.Model, i: int, add: Any) -> None:
             value = getattr(p, name)
             if value is not None and 0 < value < PER_TOKEN_SUSPECT_BELOW:
                 add(
-                    f"{value:g} USD per 1M tokens looks like a per-token price "
-                    f"(per 1M that is {value * 1e6:g}); prices are USD per 1M tokens",
+                    f"{usd(value, 'mtok')} looks like a per-token price "
+                    f"(per 1M tokens that is {usd(value * 1e6)}); prices are USD per 1M tokens",
                     i,
                     m.id,
                     "prices",

@@ -31,11 +31,11 @@ from advisor._chart import (
     _log_ticks,
     _Pixels,
     _place_labels,
-    _usd,
 )
 from advisor._io import atomic_write_bytes, atomic_write_text
 from advisor.catalog import DEFAULT_METRIC, Catalog, score_of
 from advisor.errors import AdvisorError, NoCandidateError, OptionalDependencyError
+from advisor.money import usd
 from advisor.workload import PER_UNITS, Per, Workload
 
 if TYPE_CHECKING:
@@ -190,7 +190,7 @@ def plot_frontier(
                 y=sorted(y_range),
                 mode="lines",
                 line={"color": "#b15928", "width": 2, "dash": "dash"},
-                name=f"Budget {_usd(budget)} ({_e(unit)})",
+                name=f"Budget {_e(usd(budget, per))}",
                 legendgroup="needs",
                 legendgrouptitle={"text": "What you need"},
                 hoverinfo="skip",
@@ -317,10 +317,10 @@ def _hover(o: Option, per: Per, w: Workload, point: Any, source: str | None, *, 
     lines = [f"<b>{_e(o.name)}</b>" + (" (recommended)" if recommended else ""), _e(o.id)]
     who = _e(o.provider or "unknown provider") + (f", via {_e(o.host)}" if o.host else "")
     lines.append(who)
-    lines.append(f"input {_usd(c.input_rate)} / output {_usd(c.output_rate)} per 1M tokens")
-    lines.append(f"blended {_usd(c.blended_usd_per_mtok)} per 1M tokens ({_e(w.blend)})")
+    lines.append(f"input {usd(c.input_rate)} / output {usd(c.output_rate, 'mtok')}")
+    lines.append(f"blended {usd(c.blended_usd_per_mtok, 'mtok')} ({_e(w.blend)})")
     if per != "mtok":
-        lines.append(f"{_usd(c.amount(per))} {_e(PER_UNITS[per].removeprefix('USD '))}")
+        lines.append(usd(c.amount(per), per))
     lines.append(
         f"score {o.score:g} +{o.ci_upper - o.score:g}/-{o.score - o.ci_lower:g} "
         f"(95% CI {o.ci_lower:g} to {o.ci_upper:g})"
@@ -390,7 +390,7 @@ def history_figure(data: CostOfQuality, catalog: Catalog, *, title: str | None =
                 name=f"{_e(data.bar_model)}'s own price",
                 hovertext=[
                     f"<b>{_e(data.bar_model)}</b><br>{p.date}"
-                    f"<br>{_usd(p.bar_usd_per_mtok)} per 1M tokens ({_e(w.blend)})"
+                    f"<br>{usd(p.bar_usd_per_mtok, 'mtok')} ({_e(w.blend)})"
                     f"<br>score {p.bar_score:g} (the bar)"
                     for p in own
                 ],
@@ -407,7 +407,7 @@ def history_figure(data: CostOfQuality, catalog: Catalog, *, title: str | None =
             name="Cheapest model reaching the bar",
             hovertext=[
                 f"<b>{_e(p.name)}</b><br>{_e(p.model)} ({_e(p.provider or 'unknown provider')})<br>{p.date}"
-                f"<br>{_usd(p.usd_per_mtok)} per 1M tokens ({_e(w.blend)})"
+                f"<br>{usd(p.usd_per_mtok, 'mtok')} ({_e(w.blend)})"
                 f"<br>score {p.score:g} vs bar {p.bar_score:g}"
                 f"<br>{p.qualifying} of {p.considered} priced and scored models reach the bar"
                 for p in found
@@ -432,7 +432,7 @@ def history_figure(data: CostOfQuality, catalog: Catalog, *, title: str | None =
         own_y = [float(p.bar_usd_per_mtok or 1.0) for p in data.points if p.bar_usd_per_mtok is not None]
         obstacles += px.step_samples(own_x, own_y)
     changes = [p for i, p in enumerate(found) if i == 0 or p.model != found[i - 1].model]
-    texts = [f"{p.name} {_usd(p.usd_per_mtok)}" for p in changes]
+    texts = [f"{p.name} {usd(p.usd_per_mtok)}" for p in changes]
     placed = _place_labels(
         [(*px(p.date.toordinal(), float(p.usd_per_mtok or 1.0)), t) for p, t in zip(changes, texts, strict=True)],
         obstacles,
@@ -444,7 +444,7 @@ def history_figure(data: CostOfQuality, catalog: Catalog, *, title: str | None =
             "y": math.log10(float(p.usd_per_mtok or 1.0)),
             "xref": "x",
             "yref": "y",
-            "text": f"{_e(p.name)} <b>{_usd(p.usd_per_mtok)}</b>",
+            "text": f"{_e(p.name)} <b>{usd(p.usd_per_mtok)}</b>",
             "showarrow": True,
             "arrowhead": 0,
             "arrowcolor": "#888",

@@ -8,6 +8,7 @@ import dataclasses
 import numpy as np
 
 from advisor.catalog import DEFAULT_METRIC, Catalog
+from advisor.money import usd
 from advisor.pareto import pareto_front
 from advisor.select import pool
 from advisor.workload import Per, Workload
@@ -20,6 +21,10 @@ class Route:
     id: str
     cost: float
     score: float
+
+    def __repr__(self) -> str:
+        # The cost for a person (``$0.036``, not ``0.036000000000000004``); the exact float is ``.cost``.
+        return f"Route(id={self.id!r}, cost={usd(self.cost)}, score={self.score:g})"
 
 
 class Router:

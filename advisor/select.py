@@ -14,6 +14,7 @@ import numpy as np
 
 from advisor.catalog import DEFAULT_METRIC, Catalog, score_of
 from advisor.errors import AdvisorError, NoCandidateError
+from advisor.money import usd
 from advisor.pareto import pareto_front, uncertain_pareto_front
 from advisor.ratings import tie_aware_ranks, win_probability
 from advisor.schema import Model, Score
@@ -311,7 +312,7 @@ def recommend(
         criteria.append(f"P(beats {reference.id}) >= {min_win_rate:g}")
     within = np.ones(len(p.options), dtype=bool) if budget is None else p.cost <= budget
     if budget is not None:
-        criteria.append(f"cost <= {budget:g} {PER_UNITS[per]}")
+        criteria.append(f"cost <= {usd(budget, per)}")
     ok = meets & within
     has_bar = any(bars)
     if not ok.any():
@@ -376,14 +377,13 @@ def _nothing(
         i = np.flatnonzero(within)
         best_in = p.options[i[np.argmax(p.score[i])]]
     parts = [f"no model meets {' and '.join(criteria)} as of {p.as_of}"]
-    unit = PER_UNITS[per]
     if over is not None:
-        parts.append(f"cheapest meeting the bar: {over.id} at {over.cost.amount(per):.4g} {unit}")
+        parts.append(f"cheapest meeting the bar: {over.id} at {usd(over.cost.amount(per), per)}")
     if best_in is not None and has_bar:
         parts.append(f"best within budget: {best_in.id} ({best_in.score:g})")
     if best_in is None and over is None and not has_bar:
         cheapest = p.options[int(np.argmin(p.cost))]
-        parts.append(f"cheapest model: {cheapest.id} at {cheapest.cost.amount(per):.4g} {unit}")
+        parts.append(f"cheapest model: {cheapest.id} at {usd(cheapest.cost.amount(per), per)}")
     return NoCandidateError("; ".join(parts), Nearest(over, best_in, p.left_out))
 
 

@@ -116,7 +116,11 @@ def test_json_is_exactly_the_library_result(capsys, argv, call) -> None:  # type
             2,
             "Error: no arena-text scores as of 2019-01-01 (is the date before the benchmark's first snapshot?)",
         ),
-        (["recommend", "--budget", "0.01"], 1, "Error: no model meets cost <= 0.01 USD per 1M tokens as of 2024-07-24"),
+        (
+            ["recommend", "--budget", "0.01"],
+            1,
+            "Error: no model meets cost <= $0.01 per 1M tokens as of 2024-07-24; cheapest model: meta-llama-3-8b-instruct at $0.0575 per 1M tokens",
+        ),
         (
             ["recommend", "--budget", "1", "--as-of", "2024-13-01"],
             2,
@@ -159,8 +163,8 @@ def test_nothing_qualifies_names_the_nearest_options(capsys) -> None:  # type: i
     assert out == ""
     assert err == (
         "Error: no model meets not statistically worse than gpt-4o-2024-05-13 on arena-text and "
-        "cost <= 0.2 USD per 1M tokens as of 2024-07-24; cheapest meeting the bar: gpt-4o-mini-2024-07-18 "
-        "at 0.2625 USD per 1M tokens; best within budget: meta-llama-3-8b-instruct (1152)\n"
+        "cost <= $0.20 per 1M tokens as of 2024-07-24; cheapest meeting the bar: gpt-4o-mini-2024-07-18 "
+        "at $0.2625 per 1M tokens; best within budget: meta-llama-3-8b-instruct (1152)\n"
     )
 
 

@@ -109,8 +109,8 @@ def test_budget_and_target_together(catalog) -> None:  # type: ignore[no-untyped
     with pytest.raises(NoCandidateError) as info:
         recommend(catalog, target="top", budget=2)
     assert str(info.value) == (
-        "no model meets not statistically worse than top on arena-text and cost <= 2 USD per 1M tokens "
-        "as of 2024-07-01; cheapest meeting the bar: near-top at 4 USD per 1M tokens; best within budget: mid (1250)"
+        "no model meets not statistically worse than top on arena-text and cost <= $2.00 per 1M tokens "
+        "as of 2024-07-01; cheapest meeting the bar: near-top at $4.00 per 1M tokens; best within budget: mid (1250)"
     )
     nearest = info.value.nearest
     assert nearest.meets_target_over_budget.id == "near-top"  # type: ignore[union-attr]
