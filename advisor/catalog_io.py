@@ -1,9 +1,9 @@
 """Reading catalog files: strict YAML, pydantic validation, errors that name file, line and field.
 
 Loading is paid on every CLI call and every service start, so a file that validated once is kept
-as a pickle in a cache folder together with the exact bytes it was made from; a hit (same bytes)
-needs neither YAML parsing nor pydantic. The cache is only an accelerator: any problem with it
-falls back to a full load.
+as plain JSON data in a private cache folder, bound to the SHA-256 of the exact bytes it was made
+from (see :mod:`advisor._cache`); a hit (same bytes) needs neither YAML parsing nor pydantic. The
+cache is only an accelerator: any problem with it falls back to a full load.
 """
 
 from __future__ import annotations
@@ -14,11 +14,9 @@ import difflib
 import functools
 import itertools
 import os
-import pickle
 import sys
 import types
 import typing
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,8 +31,6 @@ MAX_EXPANDED_NODES = 2_000_000
 """YAML aliases may not expand a document beyond this many nodes ("billion laughs")."""
 PER_TOKEN_SUSPECT_BELOW = 0.001
 """A nonzero price under $0.001 per 1M tokens was almost surely entered per token."""
-
-_CACHE_FORMAT = 2
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,12 +53,14 @@ def load_file(path: str | os.PathLike[str], *, use_cache: bool = True) -> Loaded
     raw = _read_bytes(Path(path), label)
     cache_file = _cache_path(label) if use_cache else None
     if cache_file is not None:
-        cached = _cache_get(cache_file, raw)
+        cached = _cache_get(cache_file, raw, label)
         if cached is not None:
-            return dataclasses.replace(cached, label=label)
+            return cached
     loaded = parse_catalog_bytes(raw, label)
     if cache_file is not None:
-        _cache_put(cache_file, raw, loaded)
+        from advisor import _cache
+
+        _cache.write_entry(cache_file, raw, _cache.to_data((loaded.data, loaded.warnings)))
     return loaded
 
 
@@ -508,7 +506,7 @@ def line_of(text: str, loc: tuple[Any, ...]) -> int | None:
     return None if root is None else _line_of(root, loc)
 
 
-# --- cache ----------------------------------------------------------------------------------------
+# --- cache ---------------------------------------------------------------------------------------
 
 
 def cache_dir() -> Path | None:
@@ -516,44 +514,29 @@ def cache_dir() -> Path | None:
 
     ``ADVISOR_NO_CACHE=1`` turns the cache off.
     """
-    if os.environ.get("ADVISOR_NO_CACHE"):
-        return None
-    explicit = os.environ.get("ADVISOR_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "advisor"
+    from advisor import _cache
+
+    return _cache.cache_dir()
 
 
 def _cache_path(label: str) -> Path | None:
-    folder = cache_dir()
+    from advisor import __version__, _cache
+
+    folder = _cache.usable_folder()
     if folder is None:
         return None
-    from advisor import __version__
-
-    # One entry per file path; the entry holds the source bytes it was made from, so a hit is
-    # exact (no hash to trust) and an edited file simply replaces its entry.
-    where = zlib.crc32(os.path.abspath(label).encode("utf-8", "surrogateescape"))
-    version = f"{__version__}-py{sys.version_info[0]}{sys.version_info[1]}-f{_CACHE_FORMAT}"
-    return folder / f"{Path(label).name}-{where:08x}-{version}.pickle"
+    return _cache.entry_path(folder, label, f"{__version__}-py{sys.version_info[0]}{sys.version_info[1]}")
 
 
-def _cache_get(path: Path, raw: bytes) -> LoadedFile | None:
-    try:
-        with path.open("rb") as fh:
-            source, loaded = pickle.load(fh)
-    except Exception:  # a missing, partial or stale cache entry is just a miss
+def _cache_get(path: Path, raw: bytes, label: str) -> LoadedFile | None:
+    from advisor import _cache
+
+    data = _cache.read_entry(path, raw)
+    if data is None:
         return None
-    if source != raw or not isinstance(loaded, LoadedFile):
-        return None
-    return loaded
-
-
-def _cache_put(path: Path, raw: bytes, loaded: LoadedFile) -> None:
-    from advisor._io import atomic_write_bytes
-
+    decode = typing.cast(_cache.Decoder, _cache.decoder(tuple[schema.CatalogFile, tuple[Problem, ...]]))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(path, pickle.dumps((raw, loaded), protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass  # a read-only or full cache folder only costs speed
+        catalog_file, warnings = decode(data)
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError):
+        return None  # an entry of the wrong shape is a miss
+    return LoadedFile(label, catalog_file, tuple(dataclasses.replace(w, file=label) for w in warnings))

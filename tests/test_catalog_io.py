@@ -75,7 +75,7 @@ def test_cache_hit_gives_the_same_data_and_is_keyed_by_content(tmp_path: Path) -
     text = (CATALOGS / "base.yaml").read_text(encoding="utf-8")
     path.write_text(text, encoding="utf-8")
     first = load_file(path)
-    cached = list(Path(os.environ["ADVISOR_CACHE_DIR"]).glob("*.pickle"))
+    cached = list(Path(os.environ["ADVISOR_CACHE_DIR"]).glob("c.yaml-*.advisor-cache.json"))
     assert cached
     assert load_file(path) == first
     path.write_text(text.replace("input: 5,", "input: 4,"), encoding="utf-8")
@@ -88,8 +88,10 @@ def test_corrupt_cache_entry_is_a_miss(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     path.write_bytes((CATALOGS / "base.yaml").read_bytes())
     first = load_file(path)
-    for entry in Path(os.environ["ADVISOR_CACHE_DIR"]).glob("*.pickle"):
-        entry.write_bytes(b"not a pickle")
+    entries = list(Path(os.environ["ADVISOR_CACHE_DIR"]).glob("c.yaml-*.advisor-cache.json"))
+    assert entries
+    for entry in entries:
+        entry.write_bytes(b"not JSON")
     assert load_file(path) == first
 
 
