@@ -28,7 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     from advisor import __version__
 
     parser.add_argument("--version", action="version", version=f"advisor {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=Parser, title="commands", help="the command to run"
+    )
     sub.required = True
     for module in (catalog_cmds, decide, rate, plot_cmds):
         module.register(sub)

@@ -16,9 +16,14 @@ if TYPE_CHECKING:
 
 
 class HelpFormatter(argparse.HelpFormatter):
-    """Wraps one-paragraph descriptions to the terminal; keeps text with line breaks (examples) as is."""
+    """Wraps one-paragraph descriptions to the terminal; keeps text with line breaks (examples) as is.
+
+    argparse %-formats option help but not descriptions, so a text written for both (``95%% CI``)
+    is unescaped here too: no ``%%`` reaches the reader.
+    """
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
+        text = text.replace("%%", "%")
         if "\n" in text:
             return "".join(indent + line for line in text.splitlines(keepends=True))
         return super()._fill_text(text, width, indent)
@@ -34,6 +39,12 @@ class Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line and exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        if self._subparsers is not None and message.startswith("the following arguments are required:"):
+            commands = [a for a in self._subparsers._group_actions if isinstance(a, argparse._SubParsersAction)]
+            if commands and str(commands[0].metavar) in message:
+                # A bare group (`advisor`, `advisor plot`): show what it offers, not just what is missing.
+                self.print_help(sys.stderr)
+                self.exit(EXIT_BAD_INPUT, f"\nError: {self.prog}: choose a {str(commands[0].metavar).lower()}\n")
         self.exit(EXIT_BAD_INPUT, f"Error: {self.prog}: {message}\n")
 
 

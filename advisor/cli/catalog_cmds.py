@@ -28,6 +28,7 @@ def register(sub: Any) -> None:
     )
     add_catalog_options(p)
     add_filter_options(p)
+    p.add_argument("--exclude", action="append", default=[], metavar="MODEL", help="leave this model out (repeatable)")
     p.add_argument("--metric", default="arena-text", help="quality metric, benchmark[/category] (default: arena-text)")
     p.add_argument("--json", action="store_true", help="print the library's result as JSON")
     p.set_defaults(func=_models)
@@ -39,7 +40,9 @@ def register(sub: Any) -> None:
         epilog="Example:\n  advisor catalog validate my-prices.yaml",
         formatter_class=HELP_FORMATTER,
     )
-    cat_sub = cat.add_subparsers(dest="catalog_command", metavar="COMMAND", parser_class=Parser)
+    cat_sub = cat.add_subparsers(
+        dest="catalog_command", metavar="COMMAND", parser_class=Parser, title="commands", help="the command to run"
+    )
     cat_sub.required = True
     v = cat_sub.add_parser(
         "validate",
@@ -49,7 +52,7 @@ def register(sub: Any) -> None:
         epilog="Example:\n  advisor catalog validate my-prices.yaml my-evals.yaml",
         formatter_class=HELP_FORMATTER,
     )
-    v.add_argument("files", nargs="+", metavar="FILE")
+    v.add_argument("files", nargs="+", metavar="FILE", help="catalog files (YAML), layered in this order")
     v.add_argument("--no-bundled", action="store_true", help="check the files without the bundled catalog below")
     v.add_argument("--json", action="store_true", help="print the library's report as JSON")
     v.set_defaults(func=_validate)
@@ -62,6 +65,8 @@ def _models(args: argparse.Namespace) -> int:
     from advisor.listing import models
 
     catalog = load_catalog_from_args(args)
+    if args.exclude:
+        catalog = catalog.filter(exclude=args.exclude)
     rows = models(
         catalog,
         metric=args.metric,

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from advisor.cli._common import HELP_FORMATTER, add_catalog_options, load_catalog_from_args, number
+from advisor.cli._common import HELP_FORMATTER, add_catalog_options, load_catalog_from_args, number, whole
 from advisor.cli._output import num, print_json, table, usd
 from advisor.cli.catalog_cmds import add_filter_options
 
@@ -30,11 +30,23 @@ def _multiplier(text: str) -> tuple[str, float]:
     return name, factor
 
 
-def _common(p: argparse.ArgumentParser, *, per: bool = True) -> None:
+def _common(p: argparse.ArgumentParser, *, per: bool = True, requests: bool = True, workload: bool = True) -> None:
+    """Catalog, filter, metric and output options, and the workload options the command uses.
+
+    ``workload=False`` for commands the workload does not change, ``requests=False`` where no cost
+    per month is shown, ``per=False`` where the cost unit is fixed. Options a command would ignore
+    are not offered.
+    """
     add_catalog_options(p)
     add_filter_options(p)
     p.add_argument("--exclude", action="append", default=[], metavar="MODEL", help="leave this model out (repeatable)")
     p.add_argument("--metric", default="arena-text", help="quality metric, benchmark[/category] (default: arena-text)")
+    p.add_argument("--json", action="store_true", help="print the library's result as JSON")
+    if workload:
+        _workload_options(p, per=per, requests=requests)
+
+
+def _workload_options(p: argparse.ArgumentParser, *, per: bool, requests: bool) -> None:
     w = p.add_argument_group("workload (default: 3,000 input + 1,000 output tokens per request, the 3:1 blend)")
     w.add_argument("--input-tokens", type=_AT_LEAST_0, default=3000.0, metavar="N", help="input tokens per request")
     w.add_argument("--output-tokens", type=_AT_LEAST_0, default=1000.0, metavar="N", help="output tokens per request")
@@ -42,7 +54,8 @@ def _common(p: argparse.ArgumentParser, *, per: bool = True) -> None:
         "--cached-share", type=_AT_LEAST_0, default=0.0, metavar="F", help="share of input read from cache, 0-1"
     )
     w.add_argument("--batch", action="store_true", help="use batch-API prices where they exist")
-    w.add_argument("--requests", type=_AT_LEAST_0, metavar="N", help="requests per month (for monthly cost)")
+    if requests:
+        w.add_argument("--requests", type=_AT_LEAST_0, metavar="N", help="requests per month (for monthly cost)")
     w.add_argument(
         "--output-multiplier",
         type=_multiplier,
@@ -58,7 +71,6 @@ def _common(p: argparse.ArgumentParser, *, per: bool = True) -> None:
             default="mtok",
             help="unit of cost and budget: USD per 1M blended tokens (default), per request, per month",
         )
-    p.add_argument("--json", action="store_true", help="print the library's result as JSON")
 
 
 def _workload(args: argparse.Namespace, catalog: Catalog) -> Workload:
@@ -71,7 +83,7 @@ def _workload(args: argparse.Namespace, catalog: Catalog) -> Workload:
             output_tokens=args.output_tokens,
             cached_share=args.cached_share,
             batch=args.batch,
-            requests_per_month=args.requests,
+            requests_per_month=getattr(args, "requests", None),
             output_multipliers=multipliers,
         )
     except ValueError as exc:
@@ -150,9 +162,9 @@ def register(sub: Any) -> None:
         "Price ratio at the workload, score gap and whether it is significant, P(A beats B), tie-aware ranks.",
         "advisor compare gpt-4o-mini gpt-3.5-turbo-0125 --as-of 2024-07-24",
     )
-    p.add_argument("a", metavar="A")
-    p.add_argument("b", metavar="B")
-    _common(p, per=False)
+    p.add_argument("a", metavar="A", help="the first model (id or alias)")
+    p.add_argument("b", metavar="B", help="the model A is measured against (id or alias)")
+    _common(p, per=False, requests=False)
     p.set_defaults(func=_compare)
 
     p = _parser(
@@ -162,8 +174,8 @@ def register(sub: Any) -> None:
         "The leaderboard with tie-aware ranks: rank = 1 + number of models statistically better.",
         "advisor rank --as-of 2024-07-24",
     )
-    p.add_argument("--top", type=int, metavar="N", help="show only the first N rows")
-    _common(p, per=False)
+    p.add_argument("--top", type=whole(at_least=1), metavar="N", help="show only the first N rows")
+    _common(p, per=False, requests=False)
     p.set_defaults(func=_rank)
 
 

@@ -63,7 +63,9 @@ def register(catalog_sub: Any) -> None:
         epilog="Example:\n  " + _KINDS["arena"]["example"],
         formatter_class=HELP_FORMATTER,
     )
-    imp_sub = imp.add_subparsers(dest="import_kind", metavar="FORMAT", parser_class=Parser)
+    imp_sub = imp.add_subparsers(
+        dest="import_kind", metavar="FORMAT", parser_class=Parser, title="formats", help="the format to import"
+    )
     imp_sub.required = True
     for kind, info in _KINDS.items():
         p = imp_sub.add_parser(

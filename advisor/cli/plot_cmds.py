@@ -60,7 +60,9 @@ def register(sub: Any) -> None:
         epilog="Example:\n  advisor plot frontier --as-of 2024-07-24 --target gpt-4o --out frontier.html",
         formatter_class=HELP_FORMATTER,
     )
-    charts = top.add_subparsers(dest="chart", metavar="CHART", parser_class=Parser)
+    charts = top.add_subparsers(
+        dest="chart", metavar="CHART", parser_class=Parser, title="charts", help="the chart to draw"
+    )
     charts.required = True
 
     p = _parser(
@@ -96,7 +98,7 @@ def register(sub: Any) -> None:
     g.add_argument("--bar", type=_bar, metavar="MODEL|SCORE", help="the quality bar (default: gpt-4-0613)")
     g.add_argument("--from", dest="start", type=parse_date, metavar="DATE", help="leave out snapshots before DATE")
     g.add_argument("--to", dest="end", type=parse_date, metavar="DATE", help="leave out snapshots after DATE")
-    _common(p, per=False)
+    _common(p, per=False, requests=False)
     p.set_defaults(func=_history)
 
     p = _parser(
@@ -109,7 +111,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("models", nargs="*", metavar="MODEL", help="models to compare (default: the top --top)")
     p.add_argument("--top", type=whole(at_least=2), default=10, metavar="N", help="how many top models (default: 10)")
-    _common(p, per=False)
+    _common(p, workload=False)
     p.set_defaults(func=_winrates)
 
 
