@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -18,7 +17,9 @@ from typing import Any
 
 from advisor.catalog_io import LoadedFile, field_path, load_file
 from advisor.errors import CatalogError, Problem, UnknownMetricError, UnknownModelError
-from advisor.schema import Alias, Benchmark, Model, PricePeriod, Score, Source
+from advisor.names import NameIndex
+from advisor.periods import in_force, overlay_prices, sorted_prices
+from advisor.schema import Alias, Benchmark, Model, Score, Source
 
 DEFAULT_METRIC = "arena-text"
 """The Arena's overall text score: the default quality metric."""
@@ -84,7 +85,7 @@ def _load_files(paths: Sequence[str | os.PathLike[str]], bundled: bool) -> tuple
 def merge_layers(files: Sequence[LoadedFile]) -> Catalog:
     """Layer validated files into one catalog (see :func:`load_catalog` for the rules)."""
     models: dict[str, Model] = {}
-    names: dict[str, list[tuple[str, Alias | None]]] = {}
+    names = NameIndex()
     sources: dict[str, Source] = {}
     benchmarks: dict[str, Benchmark] = {}
     problems: list[Problem] = []
@@ -114,8 +115,8 @@ def merge_layers(files: Sequence[LoadedFile]) -> Catalog:
                 continue
             if target is None:
                 if entry.provider is None:
-                    close = difflib.get_close_matches(entry.id.casefold(), list(names), n=1, cutoff=0.75)
-                    hint = f"did you mean {names[close[0]][0][0]!r}?" if close else "is it misspelled?"
+                    close = names.close(entry.id, n=1)
+                    hint = f"did you mean {close[0]!r}?" if close else "is it misspelled?"
                     bad(
                         i,
                         entry.id,
@@ -123,14 +124,14 @@ def merge_layers(files: Sequence[LoadedFile]) -> Catalog:
                         "id",
                     )
                     continue
-                merged = dataclasses.replace(entry, prices=_sorted_prices(entry.prices))
+                merged = dataclasses.replace(entry, prices=sorted_prices(entry.prices))
             else:
-                merged = _overlay(models[target], entry)
+                merged = overlay_model(models[target], entry)
             for j, alias in enumerate(entry.aliases):
-                clash = _alias_clash(alias, merged.id, names)
+                clash = names.clash(alias, merged.id)
                 if clash:
                     bad(i, entry.id, clash, "aliases", j)
-            _index(merged, names, models.get(merged.id))
+            names.add(merged)
             models[merged.id] = merged
         if file_problems:
             problems.extend(_with_lines(lf.label, file_problems))
@@ -183,50 +184,23 @@ def _check_references(
             )
 
 
-def _existing_target(
-    entry: Model, models: Mapping[str, Model], names: Mapping[str, list[tuple[str, Alias | None]]]
-) -> tuple[str | None, str]:
+def _existing_target(entry: Model, models: Mapping[str, Model], names: NameIndex) -> tuple[str | None, str]:
     """The id of the already-known model an entry overrides (None for a new model), or why not."""
     if entry.id in models:
         return entry.id, ""
-    ids = sorted({model_id for model_id, _ in names.get(entry.id.casefold(), [])})
+    ids = names.ids(entry.id)
     if len(ids) > 1:
         return None, f"{entry.id!r} names several models ({', '.join(ids)}); use the model's id"
     return (ids[0] if ids else None), ""
 
 
-def _index(model: Model, names: dict[str, list[tuple[str, Alias | None]]], old: Model | None) -> None:
-    if old is not None:
-        for key in {old.id.casefold(), *(a.name.casefold() for a in old.aliases)}:
-            names[key] = [hit for hit in names.get(key, []) if hit[0] != old.id]
-    names.setdefault(model.id.casefold(), []).append((model.id, None))
-    for alias in model.aliases:
-        names.setdefault(alias.name.casefold(), []).append((model.id, alias))
+OVERRIDABLE = tuple(f for f in dataclasses.fields(Model) if f.name not in ("id", "aliases", "prices", "scores"))
 
 
-def _alias_clash(alias: Alias, model_id: str, names: Mapping[str, list[tuple[str, Alias | None]]]) -> str:
-    for other_id, other in names.get(alias.name.casefold(), []):
-        if other_id == model_id:
-            continue
-        if other is None:
-            return f"alias {alias.name!r} is the id of model {other_id!r}"
-        if _overlaps(alias.since, alias.until, other.since, other.until):
-            dated = alias.since or alias.until or other.since or other.until
-            when = " at overlapping dates" if dated else ""
-            return f"alias {alias.name!r} is already an alias of {other_id!r}{when}"
-    return ""
-
-
-def _overlaps(a0: dt.date | None, a1: dt.date | None, b0: dt.date | None, b1: dt.date | None) -> bool:
-    return (a0 or dt.date.min) < (b1 or dt.date.max) and (b0 or dt.date.min) < (a1 or dt.date.max)
-
-
-_OVERRIDABLE = tuple(f for f in dataclasses.fields(Model) if f.name not in ("id", "aliases", "prices", "scores"))
-
-
-def _overlay(base: Model, entry: Model) -> Model:
+def overlay_model(base: Model, entry: Model) -> Model:
+    """``base`` with a layer's ``entry`` on top (see :func:`load_catalog` for the rules)."""
     changes: dict[str, Any] = {}
-    for f in _OVERRIDABLE:
+    for f in OVERRIDABLE:
         value = getattr(entry, f.name)
         if value != f.default:
             changes[f.name] = value
@@ -236,40 +210,8 @@ def _overlay(base: Model, entry: Model) -> Model:
     keys = {(s.benchmark, s.category, s.as_of) for s in entry.scores}
     scores = tuple(s for s in base.scores if (s.benchmark, s.category, s.as_of) not in keys) + entry.scores
     return dataclasses.replace(
-        base, **changes, aliases=aliases, prices=_overlay_prices(base.prices, entry.prices), scores=scores
+        base, **changes, aliases=aliases, prices=overlay_prices(base.prices, entry.prices), scores=scores
     )
-
-
-def _overlay_prices(base: tuple[PricePeriod, ...], top: tuple[PricePeriod, ...]) -> tuple[PricePeriod, ...]:
-    """Base periods clipped around the top layer's periods of the same host, then the top's periods."""
-    if not top:
-        return base
-    kept: list[PricePeriod] = []
-    for p in base:
-        pieces = [p]
-        for q in top:
-            if q.host != p.host:
-                continue
-            next_pieces = []
-            for piece in pieces:
-                if not _overlaps(piece.since, piece.until, q.since, q.until):
-                    next_pieces.append(piece)
-                    continue
-                if q.since is not None and (piece.since is None or piece.since < q.since):
-                    next_pieces.append(dataclasses.replace(piece, until=q.since))
-                if q.until is not None and (piece.until is None or q.until < piece.until):
-                    next_pieces.append(dataclasses.replace(piece, since=q.until))
-            pieces = next_pieces
-        kept.extend(pieces)
-    return _sorted_prices((*kept, *top))
-
-
-def _sorted_prices(prices: Iterable[PricePeriod]) -> tuple[PricePeriod, ...]:
-    return tuple(sorted(prices, key=lambda p: (p.host or "", p.since or dt.date.min)))
-
-
-def _in_force(p: PricePeriod, day: dt.date) -> bool:
-    return (p.since is None or p.since <= day) and (p.until is None or day < p.until)
 
 
 def _first_seen(m: Model) -> dt.date | None:
@@ -306,7 +248,7 @@ class Catalog:
         return len(self.models)
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and bool(self._names.get(name.casefold()))
+        return name in self._names
 
     def as_of(self, day: dt.date) -> Catalog:
         """The catalog as it stood on ``day``: released models, prices in force, newest snapshots."""
@@ -325,7 +267,7 @@ class Catalog:
             first = _first_seen(m)
             if first is not None and first > day:
                 continue
-            prices = tuple(p for p in m.prices if _in_force(p, day))
+            prices = tuple(p for p in m.prices if in_force(p, day))
             scores = tuple(s for s in m.scores if newest.get((s.benchmark, s.category)) == s.as_of)
             models.append(dataclasses.replace(m, prices=prices, scores=scores))
         return dataclasses.replace(self, models=tuple(models), date=day)
@@ -341,23 +283,12 @@ class Catalog:
 
     def get(self, name: str) -> Model:
         """The model a name (id or alias, any case) denotes; moving aliases resolve at the view's date."""
-        hits = self._names.get(name.casefold(), [])
-        ids = {model_id for model_id, _ in hits}
-        if len(ids) > 1:
-            day = self.date or dt.date.today()
-            valid = {
-                model_id
-                for model_id, alias in hits
-                if alias is None or (alias.since or dt.date.min) <= day < (alias.until or dt.date.max)
-            }
-            ids = valid or ids
+        ids = self._names.resolve(name, self.date or dt.date.today())
         if len(ids) == 1:
-            return self._by_id[next(iter(ids))]
+            return self._by_id[ids[0]]
         if len(ids) > 1:
-            raise UnknownModelError(name, suggestions=sorted(ids))
-        close = difflib.get_close_matches(name.casefold(), list(self._names), n=6, cutoff=0.6)
-        suggestions = dict.fromkeys(model_id for key in close for model_id, _ in self._names[key])
-        raise UnknownModelError(name, suggestions=list(suggestions)[:3])
+            raise UnknownModelError(name, suggestions=ids)
+        raise UnknownModelError(name, suggestions=self._names.close(name))
 
     def resolve(self, name: str) -> str:
         """The canonical id of the model ``name`` denotes."""
@@ -409,13 +340,8 @@ class Catalog:
         return {m.id: m for m in self.models}
 
     @functools.cached_property
-    def _names(self) -> dict[str, list[tuple[str, Alias | None]]]:
-        names: dict[str, list[tuple[str, Alias | None]]] = {}
-        for m in self.models:
-            names.setdefault(m.id.casefold(), []).append((m.id, None))
-            for a in m.aliases:
-                names.setdefault(a.name.casefold(), []).append((m.id, a))
-        return names
+    def _names(self) -> NameIndex:
+        return NameIndex(self.models)
 
 
 def score_of(model: Model, benchmark: str, category: str = "overall") -> Score | None:

@@ -12,6 +12,7 @@ from advisor.cli import main
 from advisor.errors import InputFileError
 from advisor.importers import import_arena, import_arena_hard, import_litellm, import_price_history
 from advisor.importers.arena import BENCHMARKS
+from advisor.importers.registry import IMPORTERS
 from advisor.schema import Alias, CatalogFile, Model, Source
 from advisor.writer import dump_catalog_file
 
@@ -445,7 +446,7 @@ def test_arena_hard(tmp_path: Path) -> None:
 def test_cli_import_writes_reports_and_is_idempotent(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = _write(tmp_path / "lmsys_arena_2024-07-24.csv", ARENA)
     into = tmp_path / "cat.yaml"
-    assert main(["catalog", "import", "arena", str(src), "--into", str(into), "--add-new"]) == 0
+    assert main(["catalog", "import", "arena", str(src), "--into", str(into), "--add-new", "--no-bundled"]) == 0
     out, err = capsys.readouterr()
     assert out == (
         f"Imported {src} into {into} (source arena-2024-07-24): matched 4, added 4, updated 0, unchanged 0, "
@@ -453,7 +454,7 @@ def test_cli_import_writes_reports_and_is_idempotent(tmp_path: Path, capsys: pyt
     )
     assert err == "1 skipped:\n  Yi-34B-Chat: duplicate row(s) at line 6 with the same figures\n"
     first = into.read_bytes()
-    assert main(["catalog", "import", "arena", str(src), "--into", str(into), "--json"]) == 0
+    assert main(["catalog", "import", "arena", str(src), "--into", str(into), "--json", "--no-bundled"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert (report["matched"], report["added"], report["unchanged"], report["unmatched"]) == (4, 0, 4, [])
     assert into.read_bytes() == first
@@ -464,7 +465,7 @@ def test_cli_failing_import_leaves_file_untouched(tmp_path: Path, capsys: pytest
     into.write_text(dump_catalog_file(_base(LLAMA)), encoding="utf-8")
     before = into.read_bytes()
     bad = _write(tmp_path / "bad_2024-07-24.csv", "model,arena_score,95_pct_ci,votes\nA,1200,+1/-x,5\n")
-    assert main(["catalog", "import", "arena", str(bad), "--into", str(into)]) == 2
+    assert main(["catalog", "import", "arena", str(bad), "--into", str(into), "--no-bundled"]) == 2
     assert capsys.readouterr().err == f"Error: {bad}:2: 95_pct_ci is not '+U/-L': '+1/-x'\n"
     assert into.read_bytes() == before
     good = _write(tmp_path / "good.csv", ARENA)
@@ -480,6 +481,7 @@ def test_cli_failing_import_leaves_file_untouched(tmp_path: Path, capsys: pytest
                 "--date",
                 "2024-07-24",
                 "--dry-run",
+                "--no-bundled",
             ]
         )
         == 0
@@ -493,6 +495,7 @@ def test_cli_import_litellm_limits(tmp_path: Path, capsys: pytest.CaptureFixture
     into = tmp_path / "cat.yaml"
     into.write_text(dump_catalog_file(_base(MINI)), encoding="utf-8")
     args = ["catalog", "import", "litellm", str(src), "--into", str(into), "--date", "2025-09-02", "--source-key", "ll"]
+    args.append("--no-bundled")
     assert main([*args, "--no-limits", "--dry-run"]) == 0
     assert capsys.readouterr().out == (
         f"Would import {src} into {into} (source ll): matched 1, added 1, updated 0, unchanged 0\n"
@@ -506,7 +509,7 @@ def test_cli_import_litellm_limits(tmp_path: Path, capsys: pytest.CaptureFixture
 
 
 def test_cli_import_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
-    for kind in ("litellm", "arena", "arena-hard", "history"):
+    for kind in IMPORTERS:
         try:  # main returns argparse's exit code for --help (older versions let SystemExit through)
             code = main(["catalog", "import", kind, "--help"])
         except SystemExit as exc:

@@ -1,7 +1,8 @@
-"""``advisor catalog import``: build or refresh a catalog file from LiteLLM and Arena data.
+"""``advisor catalog import``: build or refresh a catalog layer from outside data.
 
-Each subcommand parses, calls one importer from :mod:`advisor.importers`, writes the catalog
-atomically (unless ``--dry-run``) and prints a summary; unmatched names go to stderr.
+One subcommand per entry of :data:`advisor.importers.registry.IMPORTERS`: each parses, runs the
+importer on the file's bytes over the layered catalog, writes the layer atomically (unless
+``--dry-run``) and prints a summary; unmatched names go to stderr.
 """
 
 from __future__ import annotations
@@ -22,86 +23,59 @@ if TYPE_CHECKING:
 
 _MAX_LISTED = 50
 
-_KINDS: dict[str, dict[str, str]] = {
-    "litellm": {
-        "help": "prices, context windows and max output tokens from LiteLLM's "
-        "model_prices_and_context_window.json (USD per token)",
-        "example": "advisor catalog import litellm model_prices_and_context_window.json "
-        "--into prices.yaml --date 2025-09-02",
-        "license": "MIT",
-        "url": "https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json",
-    },
-    "arena": {
-        "help": "scores from an Arena leaderboard CSV (fboulnois/llm-leaderboard-csv columns)",
-        "example": "advisor catalog import arena lmsys_arena_2024-07-24.csv --into scores.yaml --add-new",
-        "license": "MPL-2.0",
-        "url": "https://github.com/fboulnois/llm-leaderboard-csv",
-    },
-    "arena-hard": {
-        "help": "scores from an Arena-Hard-Auto leaderboard CSV (win rate %%, 95%% bounds)",
-        "example": "advisor catalog import arena-hard arena_hard_auto_leaderboard_20240731.csv --into scores.yaml",
-        "license": "Apache-2.0",
-        "url": "https://github.com/lmarena/arena-hard-auto",
-    },
-    "history": {
-        "help": "dated prices from a LiteLLM price history CSV (USD per 1M tokens)",
-        "example": "advisor catalog import history litellm_price_history_via_tokencost.derived.csv --into prices.yaml",
-        "license": "MIT",
-        "url": "https://github.com/AgentOps-AI/tokencost",
-    },
-}
-
 
 def register(catalog_sub: Any) -> None:
-    """Add ``import`` and its subcommands to the ``advisor catalog`` subparsers."""
+    """Add ``import`` and one subcommand per entry of the importer registry to ``advisor catalog``."""
+    from advisor.importers.registry import IMPORTERS
+
     imp = catalog_sub.add_parser(
         "import",
-        help="build or refresh a catalog file from LiteLLM or Arena data",
-        description="Import prices or scores into a catalog file. Names are matched by id or alias "
-        "(exact, case-insensitive); unmatched names are listed on stderr, never guessed. The file is "
-        "written atomically, and only when the whole import succeeded.",
-        epilog="Example:\n  " + _KINDS["arena"]["example"],
+        help="build or refresh a catalog layer from LiteLLM, genai-prices, models.dev or Arena data",
+        description="Import prices, metadata or scores into a catalog layer. Names are matched by id or alias "
+        "(exact, case-insensitive) against the whole layered catalog: the bundled one, the --catalog layers, "
+        "and the file itself; a model known below gets an override entry with only the new figures. Unmatched "
+        "names are listed on stderr, never guessed. The file is written atomically, and only when the whole "
+        "import succeeded; it is rewritten whole, so keep imported data in its own file, apart from "
+        "hand-edited ones.",
+        epilog="Example:\n  " + IMPORTERS["arena"].example,
         formatter_class=HELP_FORMATTER,
     )
     imp_sub = imp.add_subparsers(
         dest="import_kind", metavar="FORMAT", parser_class=Parser, title="formats", help="the format to import"
     )
     imp_sub.required = True
-    for kind, info in _KINDS.items():
+    for importer in IMPORTERS.values():
         p = imp_sub.add_parser(
-            kind,
-            help=info["help"],
-            description=info["help"][0].upper() + info["help"][1:] + ".",
-            epilog="Example:\n  " + info["example"],
+            importer.name,
+            help=importer.help,
+            description=importer.help[0].upper() + importer.help[1:] + ".",
+            epilog="Example:\n  " + importer.example,
             formatter_class=HELP_FORMATTER,
         )
         p.add_argument("source", type=Path, metavar="FILE", help="the file to import")
         p.add_argument(
             "--into", type=Path, required=True, metavar="CATALOG",
-            help="catalog YAML to refresh (created if missing)",
+            help="catalog layer to write (created if missing; rewritten whole)",
         )  # fmt: skip
+        p.add_argument(
+            "--catalog", action="append", default=[], metavar="PATH",
+            help="a layer between the bundled catalog and --into, matched against too (repeatable)",
+        )  # fmt: skip
+        p.add_argument("--no-bundled", action="store_true", help="match against --catalog layers and --into only")
         p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
         p.add_argument(
-            "--source-key", metavar="KEY", help="key into the catalog's sources (default: from kind and date)"
+            "--source-key", metavar="KEY", help="key into the catalog's sources (default: from format and date)"
         )
+        p.add_argument("--add-new", action="store_true", help="add unmatched names as new models")
         p.add_argument("--json", action="store_true", help="print the import report as JSON")
-        if kind == "litellm":
+        if importer.date_help:
+            p.add_argument("--date", type=parse_date, metavar="DATE", help=importer.date_help)
+        for option in importer.options:
             p.add_argument(
-                "--date", type=parse_date, metavar="DATE",
-                help="day the map's prices are taken to be in force from (default: today)",
+                option.flag, dest=option.dest, help=option.help,
+                action="store_false" if option.default else "store_true",
             )  # fmt: skip
-            p.add_argument(
-                "--no-limits", dest="limits", action="store_false",
-                help="leave context windows and max output tokens alone (by default a model's own key, "
-                "never a host's, replaces them and the model's source becomes the import's)",
-            )  # fmt: skip
-        elif kind in ("arena", "arena-hard"):
-            p.add_argument(
-                "--date", type=parse_date, metavar="DATE",
-                help="snapshot date (default: the file's date column, or a YYYY-MM-DD in its name)",
-            )  # fmt: skip
-            p.add_argument("--add-new", action="store_true", help="add unmatched rows as new models")
-        p.set_defaults(func=_run, kind=kind)
+        p.set_defaults(func=_run, kind=importer.name)
 
 
 def _date_in_name(path: Path) -> dt.date | None:
@@ -125,58 +99,29 @@ def _read_or_empty(path: Path) -> CatalogFile:
 
 
 def _run(args: argparse.Namespace) -> int:
-    import dataclasses
-
-    from advisor import importers
+    from advisor.catalog import load_catalog
     from advisor.errors import AdvisorError
-    from advisor.importers.arena import BENCHMARKS
-    from advisor.schema import Source
+    from advisor.importers._common import read_input
+    from advisor.importers.registry import IMPORTERS, ImportRequest
     from advisor.writer import write_catalog_file
 
-    kind: str = args.kind
+    importer = IMPORTERS[args.kind]
     base = _read_or_empty(args.into)
+    below = None
+    if args.catalog or not args.no_bundled:
+        below = load_catalog(*args.catalog, bundled=not args.no_bundled)
     date: dt.date | None = getattr(args, "date", None)
-    if kind == "arena" and date is None:
+    if date is None and importer.date_in_name:
         date = _date_in_name(args.source)
-        if date is None:
-            raise AdvisorError(f"{args.source}: no date in the file name; give --date YYYY-MM-DD")
-    if kind == "litellm" and date is None:
-        date = dt.date.today()
-    if kind == "arena-hard" and date is None:
-        date = _date_in_name(args.source)
-    default_key = {
-        "litellm": f"litellm-{date}",
-        "arena": f"arena-{date}",
-        "arena-hard": f"arena-hard-auto-{date}" if date else "arena-hard-auto",
-        "history": "litellm-history",
-    }[kind]
-    key: str = args.source_key or default_key
-    source = None
-    if key not in base.sources:
-        info = _KINDS[kind]
-        source = Source(title=f"{kind} import of {args.source.name}", url=info["url"], license=info["license"])
-    if kind in ("arena", "arena-hard"):
-        missing = {k: b for k, b in BENCHMARKS.items() if k not in base.benchmarks}
-        if missing:
-            base = dataclasses.replace(base, benchmarks={**base.benchmarks, **missing})
-
-    if kind == "litellm":
-        assert date is not None
-        result = importers.import_litellm(
-            base, args.source, as_of=date, source_key=key, source=source, limits=args.limits
-        )
-    elif kind == "history":
-        result = importers.import_price_history(base, args.source, source_key=key, source=source)
-    elif kind == "arena":
-        assert date is not None
-        result = importers.import_arena(
-            base, args.source, as_of=date, source_key=key, source=source, add_new=args.add_new
-        )
-    else:
-        result = importers.import_arena_hard(
-            base, args.source, as_of=date, source_key=key, source=source, add_new=args.add_new
-        )
-
+    if date is None and importer.date_required:
+        raise AdvisorError(f"{args.source}: no date in the file name; give --date YYYY-MM-DD")
+    data, label = read_input(args.source)
+    options = {o.dest: getattr(args, o.dest) for o in importer.options}
+    request = ImportRequest(
+        base=base, data=data, label=label, below=below, date=date, source_key=args.source_key,
+        add_new=args.add_new, options=options,
+    )  # fmt: skip
+    result = importer.run(request)
     if not args.dry_run:
         try:
             write_catalog_file(args.into, result.catalog)
@@ -200,6 +145,8 @@ def _summary(report: ImportReport, into: Path, dry_run: bool) -> str:
         text += f", new models {len(report.new_models)}"
     if report.limits:
         text += f", context windows and max output tokens of {report.limits} model(s)"
+    if report.retired:
+        text += f", retirement dates of {report.retired} model(s)"
     return text
 
 

@@ -7,7 +7,9 @@ One module per outside format, each a function ``(base, path, *, ...) -> ImportR
 * :func:`import_arena`: an Arena leaderboard CSV snapshot (``fboulnois/llm-leaderboard-csv``);
 * :func:`import_arena_hard`: the Arena-Hard-Auto leaderboard CSV.
 
-Names are matched through the catalog's ids and aliases only; whatever does not match is reported.
+Names are matched through the layered catalog's ids and aliases only (:mod:`advisor.names`);
+whatever does not match is reported. :data:`~advisor.importers.registry.IMPORTERS` lists every
+format for the CLI; its entries run on bytes, so a live update can reuse them.
 """
 
 from __future__ import annotations

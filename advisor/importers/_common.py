@@ -1,8 +1,15 @@
-"""What every importer shares: the report, name matching, and merging dated prices and scores.
+"""What every importer shares: the report, the layered workspace, reading input bytes, merging scores.
 
-Matching is by id or alias, exact and case-insensitive, honouring an alias's ``since``/``until``:
-a name that points to two models on the date in question is ambiguous and is reported, never
-guessed. Merging is idempotent: importing the same figures twice changes nothing.
+An import writes one catalog file (the *layer*) that sits on top of other catalogs (*below*: the
+bundled catalog and any ``--catalog`` layers). Names in the source are matched against the whole
+layered catalog (ids and dated aliases, exact and case-insensitive, see :mod:`advisor.names`); a
+name denoting two models on the date in question is ambiguous and is reported, never guessed. The
+layer receives only what the import changes: a model known below gets an override entry holding the
+new prices, scores or fields; a new model is written in full. Importing the same figures twice
+changes nothing.
+
+The importers' cores take bytes (or a path, read here at the edge) and return the new layer with a
+report; they write nothing, so a live update can run them on bytes fetched from the network.
 """
 
 from __future__ import annotations
@@ -10,13 +17,20 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from advisor.catalog_io import PRICE_FIELDS as _PRICE_FIELDS
 from advisor.errors import InputFileError
-from advisor.schema import CatalogFile, Model, PricePeriod, Score
+from advisor.names import NameIndex
+from advisor.schema import Benchmark, CatalogFile, Model, Score, Source
+
+if TYPE_CHECKING:
+    from advisor.catalog import Catalog
+
+Input = bytes | str | os.PathLike[str]
+"""What an importer reads: the source's bytes, or a path to read them from."""
 
 
 @dataclass(frozen=True)
@@ -43,83 +57,63 @@ class ImportReport:
     skipped: tuple[str, ...] = ()
     """Rows left out on purpose, each with the reason."""
     limits: int = 0
-    """Models whose context window and max output tokens this import set or changed."""
+    """Models whose context window and max output tokens (or other metadata) this import set or changed."""
+    retired: int = 0
+    """Models whose retirement date this import set or changed."""
 
 
 @dataclass(frozen=True)
 class ImportResult:
-    """The catalog after the import and the report of what changed."""
+    """The layer after the import and the report of what changed."""
 
     catalog: CatalogFile
     report: ImportReport
 
 
-class NameIndex:
-    """Case-insensitive lookup of model ids and (dated) aliases."""
-
-    def __init__(self, models: Sequence[Model]) -> None:
-        self._names: dict[str, list[tuple[int, dt.date | None, dt.date | None]]] = {}
-        for i, model in enumerate(models):
-            self.add(i, model)
-
-    def add(self, index: int, model: Model) -> None:
-        """Register ``model`` (at position ``index``) under its id and every alias."""
-        self._names.setdefault(model.id.casefold(), []).append((index, None, None))
-        for alias in model.aliases:
-            self._names.setdefault(alias.name.casefold(), []).append((index, alias.since, alias.until))
-
-    def lookup(self, name: str, on: dt.date | None = None) -> list[tuple[int, dt.date | None, dt.date | None]]:
-        """Entries ``(model index, since, until)`` named ``name``, valid on ``on`` if given."""
-        hits = self._names.get(name.strip().casefold(), [])
-        if on is not None:
-            hits = [h for h in hits if (h[1] is None or h[1] <= on) and (h[2] is None or on < h[2])]
-        return hits
-
-    def resolve(self, name: str, on: dt.date | None = None) -> list[int]:
-        """Distinct model indices that ``name`` denotes on ``on``."""
-        return sorted({h[0] for h in self.lookup(name, on)})
-
-
-def read_text(path: str | os.PathLike[str]) -> str:
-    """The file's text; a file that is not UTF-8 is an :class:`InputFileError` naming the line."""
-    p = Path(path)
+def read_input(src: Input, label: str | None = None) -> tuple[bytes, str]:
+    """``(bytes, label)`` of an import source: bytes are taken as given, a path is read (the only file I/O)."""
+    if isinstance(src, bytes):
+        return src, label or "<bytes>"
+    p = Path(src)
     try:
-        data = p.read_bytes()
+        return p.read_bytes(), label or str(p)
     except OSError as exc:
         raise InputFileError(f"{p}: cannot read: {exc.strerror or exc}") from None
+
+
+def decode(data: bytes, label: str) -> str:
+    """The text of source bytes; bytes that are not UTF-8 are an :class:`InputFileError` naming the line."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputFileError(f"{p}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x})") from None
+        raise InputFileError(f"{label}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x})") from None
 
 
-def price_detail(p: PricePeriod) -> tuple[object, ...]:
-    """The figures of a price period, without its dates, host, source and note."""
-    return (*(getattr(p, f) for f in _PRICE_FIELDS), p.long_context)
+def read_text(src: Input, label: str | None = None) -> str:
+    """The decoded text of an import source (see :func:`read_input`)."""
+    data, where = read_input(src, label)
+    return decode(data, where)
 
 
-def _relation(old: PricePeriod, new: PricePeriod) -> str:
-    """``same``, ``less`` (new says less, agrees), ``more`` (new only adds detail) or ``differs``."""
-    a, b = price_detail(old), price_detail(new)
-    if a == b:
-        return "same"
-    agree = all(x == y or x is None or y is None for x, y in zip(a[:-1], b[:-1], strict=True))
-    tiers_agree = a[-1] == b[-1] or not a[-1] or not b[-1]
-    if not (agree and tiers_agree):
-        return "differs"
-    new_has_all = all(y is not None or x is None for x, y in zip(a[:-1], b[:-1], strict=True)) and (b[-1] or not a[-1])
-    return "more" if new_has_all else "less"
+def parse_json(src: Input, label: str | None = None) -> tuple[Any, str, str]:
+    """``(parsed JSON, text, label)`` of a source; malformed JSON is an :class:`InputFileError` with the line."""
+    import json
+
+    data, where = read_input(src, label)
+    text = decode(data, where)
+    try:
+        return json.loads(text), text, where
+    except json.JSONDecodeError as exc:
+        raise InputFileError(f"{where}:{exc.lineno}: malformed JSON: {exc.msg}") from None
 
 
-def _enrich(old: PricePeriod, new: PricePeriod, detail_source: str) -> PricePeriod:
-    changes: dict[str, object] = {f: getattr(new, f) for f in _PRICE_FIELDS if getattr(old, f) is None}
-    if not old.long_context and new.long_context:
-        changes["long_context"] = new.long_context
-    if detail_source != old.source:
-        note = f"cache, batch and long-context prices from {detail_source}"
-        changes["note"] = note if not old.note else f"{old.note}; {note}"
-    return dataclasses.replace(old, **changes)  # type: ignore[arg-type]
+def json_line_of(text: str, key: str) -> int:
+    """The line where ``"key"`` first appears in JSON text (1 if absent); only called for error messages."""
+    import json
+
+    at = text.find(json.dumps(key))
+    return text.count("\n", 0, at) + 1 if at >= 0 else 1
 
 
 class Counts:
@@ -135,60 +129,113 @@ class Counts:
         setattr(self, outcome, getattr(self, outcome) + 1)
 
 
-def set_price(
-    periods: Sequence[PricePeriod], new: PricePeriod, *, backfill_detail: bool = False
-) -> tuple[tuple[PricePeriod, ...], str]:
-    """Merge a price known to hold from ``new.since`` into one model's periods.
+class Workspace:
+    """The layer being written (``base``) over the catalog below it: importers edit whole models here.
 
-    The period of the same host in force on ``new.since`` is kept when the figures agree, closed at
-    ``new.since`` when they differ (the new period then runs until the next known period), or, with
-    ``backfill_detail``, completed in place when the new figures only add detail (cache, batch or
-    long-context prices) the old period lacked. Returns the periods and ``added``, ``updated`` or
-    ``unchanged``.
+    ``models`` maps ids to the *effective* models (below overlaid with the layer), in order; an
+    importer replaces entries of it and adds new models, then :meth:`layer` turns the differences
+    into the layer's entries. ``index`` resolves names over all of it.
     """
-    assert new.since is not None  # importers always date what they merge
-    day = new.since
-    same_host = [p for p in periods if p.host == new.host]
-    current = next(
-        (p for p in same_host if (p.since is None or p.since <= day) and (p.until is None or day < p.until)),
-        None,
-    )
-    others = [p for p in periods if p is not current]
-    if current is None:
-        later = [p.since for p in same_host if p.since is not None and p.since > day]
-        until = min(later) if later else None
-        if new.until is not None and until is not None:
-            until = min(until, new.until)
-        elif new.until is not None:
-            until = new.until
-        return _sorted([*others, dataclasses.replace(new, until=until)]), "added"
-    relation = _relation(current, new)
-    if relation in ("same", "less"):
-        return tuple(periods), "unchanged"
-    if relation == "more" and backfill_detail:
-        return _sorted([*others, _enrich(current, new, new.source)]), "updated"
-    if current.since == day:
-        replaced = dataclasses.replace(new, until=current.until)
-        return _sorted([*others, replaced]), "updated"
-    closed = dataclasses.replace(current, until=day)
-    opened = dataclasses.replace(new, until=current.until)
-    return _sorted([*others, closed, opened]), "updated"
+
+    def __init__(
+        self,
+        base: CatalogFile,
+        below: Catalog | None = None,
+        *,
+        source_key: str | None = None,
+        source: Source | None = None,
+        benchmarks: Mapping[str, Benchmark] | None = None,
+    ) -> None:
+        from advisor.catalog import overlay_model
+
+        sources = dict(base.sources)
+        if source is not None and source_key is not None:
+            sources[source_key] = source
+        known_benchmarks = dict(below.benchmarks) if below is not None else {}
+        known_benchmarks.update(base.benchmarks)
+        missing = {k: b for k, b in (benchmarks or {}).items() if k not in known_benchmarks}
+        self.base = dataclasses.replace(base, sources=sources, benchmarks={**base.benchmarks, **missing})
+        self.known_sources = {**(below.sources if below is not None else {}), **sources}
+        self.known_benchmarks = {**known_benchmarks, **missing}
+        if source_key is not None:
+            require_source(self.known_sources, source_key)
+        self._below: dict[str, Model] = {m.id: m for m in below.models} if below is not None else {}
+        self.models: dict[str, Model] = dict(self._below)
+        self.index = NameIndex(self.models.values())
+        self._entry_of: dict[str, int] = {}
+        for i, entry in enumerate(base.models):
+            if entry.id in self.models:
+                target = entry.id
+            else:
+                ids = self.index.ids(entry.id)
+                target = ids[0] if len(ids) == 1 else entry.id
+            self._entry_of[target] = i
+            self.models[target] = overlay_model(self.models[target], entry) if target in self.models else entry
+            self.index.add(self.models[target])
+        self._before = dict(self.models)
+
+    def ids(self, name: str, on: dt.date | None = None) -> list[str]:
+        """The ids ``name`` denotes (on ``on``, if given: dated aliases count only within their dates)."""
+        return self.index.ids(name, on)
+
+    def put(self, model: Model) -> None:
+        """Replace a model (same id) or add a new one."""
+        old = self.models.get(model.id)
+        self.models[model.id] = model
+        if old is None or old.aliases != model.aliases:
+            self.index.add(model)
+
+    def is_new(self, model_id: str) -> bool:
+        """Whether the model exists only in the layer (so the layer must describe it in full)."""
+        return model_id not in self._below
+
+    def layer(self) -> CatalogFile:
+        """The layer file: its own entries updated with what changed, and override entries for the rest."""
+        entries = list(self.base.models)
+        for model_id, model in self.models.items():
+            old = self._before.get(model_id)
+            if old is not None and (old is model or old == model):
+                continue
+            at = self._entry_of.get(model_id)
+            if self.is_new(model_id):
+                entry = model
+            else:
+                start = entries[at] if at is not None else Model(id=model_id)
+                entry = _delta(start, old if old is not None else self._below[model_id], model)
+            if at is None:
+                self._entry_of[model_id] = len(entries)
+                entries.append(entry)
+            else:
+                entries[at] = entry
+        return dataclasses.replace(self.base, models=tuple(entries))
 
 
-def end_price(periods: Sequence[PricePeriod], host: str | None, day: dt.date) -> tuple[tuple[PricePeriod, ...], str]:
-    """Close the period of ``host`` in force on ``day`` at ``day`` (the price was withdrawn)."""
-    out: list[PricePeriod] = []
-    outcome = "unchanged"
-    for p in periods:
-        if p.host == host and (p.since is None or p.since < day) and (p.until is None or day < p.until):
-            p = dataclasses.replace(p, until=day)
-            outcome = "updated"
-        out.append(p)
-    return _sorted(out), outcome
+def _delta(entry: Model, old: Model, new: Model) -> Model:
+    """``entry`` (a layer's override of ``old``) changed so that the layered result becomes ``new``."""
+    from advisor.catalog import OVERRIDABLE
 
+    changes: dict[str, Any] = {}
+    for f in OVERRIDABLE:
+        value = getattr(new, f.name)
+        if value != getattr(old, f.name) and value != f.default:
+            changes[f.name] = value
+    aliases = entry.aliases + tuple(a for a in new.aliases if a not in old.aliases and a not in entry.aliases)
+    prices = entry.prices
+    hosts = {p.host for p in new.prices} | {p.host for p in old.prices}
+    changed = {h for h in hosts if [p for p in new.prices if p.host == h] != [p for p in old.prices if p.host == h]}
+    if changed:
+        from advisor.periods import sorted_prices
 
-def _sorted(periods: Iterable[PricePeriod]) -> tuple[PricePeriod, ...]:
-    return tuple(sorted(periods, key=lambda p: (p.host or "", p.since or dt.date.min)))
+        prices = sorted_prices(
+            [*(p for p in entry.prices if p.host not in changed), *(p for p in new.prices if p.host in changed)]
+        )
+    old_scores = set(old.scores)
+    fresh = [s for s in new.scores if s not in old_scores]
+    scores = entry.scores
+    if fresh:
+        keys = {(s.benchmark, s.category, s.as_of) for s in fresh}
+        scores = tuple(s for s in entry.scores if (s.benchmark, s.category, s.as_of) not in keys) + tuple(fresh)
+    return dataclasses.replace(entry, **changes, aliases=aliases, prices=prices, scores=scores)
 
 
 def set_score(scores: Sequence[Score], new: Score) -> tuple[tuple[Score, ...], str]:
@@ -211,10 +258,16 @@ def usd_per_mtok(per_token: float) -> float:
     return float(f"{per_token * 1e6:.10g}")
 
 
-def require_source(base: CatalogFile, source_key: str) -> None:
+def rounded(usd: float) -> float:
+    """A USD-per-1M figure with float noise removed (10 significant digits)."""
+    return float(f"{usd:.10g}")
+
+
+def require_source(sources: Mapping[str, Source] | CatalogFile, source_key: str) -> None:
     """Every figure must name a known source: fail early, before any work, if it does not."""
+    known = sources.sources if isinstance(sources, CatalogFile) else sources
     if not source_key or not source_key.strip():
         raise ValueError("source_key must be a non-empty string")
-    if source_key not in base.sources:
-        known = ", ".join(sorted(base.sources)) or "none"
-        raise ValueError(f"source_key {source_key!r} is not in the catalog's sources (known: {known})")
+    if source_key not in known:
+        names = ", ".join(sorted(known)) or "none"
+        raise ValueError(f"source_key {source_key!r} is not in the catalog's sources (known: {names})")

@@ -13,25 +13,38 @@ import dataclasses
 import datetime as dt
 import io
 import math
-import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from advisor.errors import InputFileError
 from advisor.importers._common import (
     Counts,
     ImportReport,
     ImportResult,
-    NameIndex,
-    read_text,
-    require_source,
+    Input,
+    Workspace,
+    decode,
+    read_input,
     set_score,
 )
 from advisor.schema import Alias, Benchmark, CatalogFile, Model, Score, Source
 
-__all__ = ["BENCHMARKS", "ORGANIZATIONS", "import_arena", "import_arena_hard", "model_id_for"]
+if TYPE_CHECKING:
+    from advisor.catalog import Catalog
+    from advisor.importers.registry import ImportRequest
+
+__all__ = [
+    "BENCHMARKS",
+    "MAKERS",
+    "ORGANIZATIONS",
+    "import_arena",
+    "import_arena_hard",
+    "import_score_rows",
+    "maker_of",
+    "model_id_for",
+]
 
 BENCHMARKS: Mapping[str, Benchmark] = {
     "arena-text": Benchmark(
@@ -78,8 +91,9 @@ class _Row:
     license: str
 
 
-def _csv(path: str | os.PathLike[str]) -> tuple[csv.DictReader[str], str]:
-    return csv.DictReader(io.StringIO(read_text(path), newline="")), str(Path(path))
+def _csv(src: Input, label: str | None) -> tuple[csv.DictReader[str], str]:
+    data, file = read_input(src, label)
+    return csv.DictReader(io.StringIO(decode(data, file), newline="")), file
 
 
 def _float(text: str, column: str, where: str) -> float:
@@ -92,9 +106,9 @@ def _float(text: str, column: str, where: str) -> float:
     return value
 
 
-def read_leaderboard(path: str | os.PathLike[str]) -> list[_Row]:
-    """Parse and check every row of a leaderboard CSV; the first bad one raises."""
-    reader, file = _csv(path)
+def read_leaderboard(src: Input, label: str | None = None) -> tuple[list[_Row], str]:
+    """``(rows, label)``: every row of a leaderboard CSV, checked; the first bad one raises."""
+    reader, file = _csv(src, label)
     columns = reader.fieldnames or []
     score_col = next((c for c in ("arena_score", "arena_elo") if c in columns), "")
     missing = [c for c in ("model", "95_pct_ci", "votes") if c not in columns]
@@ -131,7 +145,7 @@ def read_leaderboard(path: str | os.PathLike[str]) -> list[_Row]:
                 license=(record.get("license") or "").strip(),
             )
         )
-    return rows
+    return rows, file
 
 
 def model_id_for(display_name: str) -> str:
@@ -145,10 +159,35 @@ def model_id_for(display_name: str) -> str:
     return re.sub(r"-{2,}", "-", text).strip("-")
 
 
+MAKERS: tuple[tuple[str, str], ...] = (
+    ("chatgpt", "OpenAI"), ("gpt", "OpenAI"), ("o1", "OpenAI"), ("o3", "OpenAI"), ("o4", "OpenAI"),
+    ("claude", "Anthropic"), ("gemini", "Google"), ("gemma", "Google"), ("grok", "xAI"),
+    ("llama", "Meta"), ("meta-llama", "Meta"), ("qwen", "Alibaba"), ("qwq", "Alibaba"),
+    ("deepseek", "DeepSeek"), ("mistral", "Mistral"), ("mixtral", "Mistral"), ("magistral", "Mistral"),
+    ("codestral", "Mistral"), ("ministral", "Mistral"), ("glm", "Zhipu AI"), ("chatglm", "Zhipu AI"),
+    ("kimi", "Moonshot"), ("minimax", "MiniMax"), ("command", "Cohere"), ("c4ai", "Cohere"),
+    ("amazon", "Amazon"), ("nova", "Amazon"), ("phi", "Microsoft"), ("hunyuan", "Tencent"),
+    ("ernie", "Baidu"), ("step", "StepFun"), ("yi-", "01 AI"), ("athene", "NexusFlow"),
+    ("jamba", "AI21 Labs"), ("nemotron", "NVIDIA"), ("llama-3.1-nemotron", "NVIDIA"), ("olmo", "Ai2"),
+)  # fmt: skip
+"""Name prefixes of model makers, for a new model whose source gives no organization."""
+
+
+def maker_of(name: str) -> str:
+    """The maker a model name's prefix points to (longest prefix wins), else ``"unknown"``.
+
+    >>> maker_of("claude-opus-4-5-20251101-thinking-32k")
+    'Anthropic'
+    """
+    folded = name.casefold()
+    best = max((p for p in MAKERS if folded.startswith(p[0])), key=lambda p: len(p[0]), default=None)
+    return best[1] if best else "unknown"
+
+
 def _new_model(row: _Row, source_key: str) -> Model:
     license_ = row.license or None
     open_weights = None if license_ is None else license_.casefold() not in _PROPRIETARY
-    provider = ORGANIZATIONS.get(row.organization, row.organization) or None
+    provider = ORGANIZATIONS.get(row.organization, row.organization) or maker_of(row.model)
     return Model(
         id=model_id_for(row.model),
         name=row.model,
@@ -160,7 +199,7 @@ def _new_model(row: _Row, source_key: str) -> Model:
     )
 
 
-def _import_scores(
+def import_score_rows(
     base: CatalogFile,
     rows: list[_Row],
     *,
@@ -169,57 +208,73 @@ def _import_scores(
     as_of: dt.date,
     source_key: str,
     source: Source | None,
-    benchmark: str,
-    category: str,
+    below: Catalog | None,
+    metrics: Mapping[tuple[str, str], list[_Row]] | None = None,
+    benchmark: str = "arena-text",
+    category: str = "overall",
     add_new: bool,
     make_score: Callable[[_Row], Score],
 ) -> ImportResult:
-    catalog = dataclasses.replace(base, sources={**base.sources, source_key: source}) if source else base
-    require_source(catalog, source_key)
-    if benchmark not in catalog.benchmarks:
-        known = ", ".join(sorted(catalog.benchmarks)) or "none"
-        raise ValueError(f"benchmark {benchmark!r} is not in the catalog's benchmarks (known: {known})")
-    models = list(catalog.models)
-    index = NameIndex(models)
-    by_model: dict[int, list[_Row]] = {}
-    unmatched: list[str] = []
-    ambiguous: list[str] = []
+    """Match leaderboard rows to models and merge their scores (shared by the Arena importers).
+
+    ``metrics`` gives rows per ``(benchmark, category)``; without it ``rows`` are one metric.
+    Names are matched on ``as_of``; rows no model claims become new models with ``add_new``.
+    """
+    ws = Workspace(base, below, source_key=source_key, source=source, benchmarks=BENCHMARKS)
+    boards = dict(metrics) if metrics is not None else {(benchmark, category): rows}
+    for bench, _cat in boards:
+        if bench not in ws.known_benchmarks:
+            known = ", ".join(sorted(ws.known_benchmarks)) or "none"
+            raise ValueError(f"benchmark {bench!r} is not in the catalog's benchmarks (known: {known})")
+    unmatched: set[str] = set()
+    ambiguous: set[str] = set()
     skipped: list[str] = []
     new_models: list[str] = []
-    for row in rows:
-        hits = index.resolve(row.model, as_of)
+    resolved: dict[str, list[str]] = {}
+
+    def resolve(row: _Row) -> list[str]:
+        if row.model in resolved:
+            return resolved[row.model]
+        hits = ws.ids(row.model, as_of)
         if not hits and add_new:
             model = _new_model(row, source_key)
-            if index.resolve(model.id):
-                ambiguous.append(f"{row.model} (its new id {model.id!r} is already a name of another model)")
-                continue
-            models.append(model)
-            index.add(len(models) - 1, model)
-            new_models.append(model.id)
-            hits = [len(models) - 1]
+            if ws.ids(model.id):
+                ambiguous.add(f"{row.model} (its new id {model.id!r} is already a name of another model)")
+            else:
+                ws.put(model)
+                new_models.append(model.id)
+                hits = [model.id]
         if not hits:
-            unmatched.append(row.model)
+            unmatched.add(row.model)
         elif len(hits) > 1:
-            ambiguous.append(f"{row.model} (names {', '.join(models[i].id for i in hits)})")
-        else:
-            by_model.setdefault(hits[0], []).append(row)
+            ambiguous.add(f"{row.model} (names {', '.join(hits)})")
+        resolved[row.model] = hits
+        return hits
 
     counts = Counts()
     matched = 0
-    for i, model_rows in by_model.items():
-        figures = {(r.value, r.ci_lower, r.ci_upper, r.votes) for r in model_rows}
-        if len(figures) > 1:
-            names = sorted({r.model for r in model_rows})
-            ambiguous.append(f"{' / '.join(names)} (several rows for {models[i].id} with different figures)")
-            continue
-        if len(model_rows) > 1:
-            lines = ", ".join(str(r.line) for r in model_rows[1:])
-            skipped.append(f"{model_rows[0].model}: duplicate row(s) at line {lines} with the same figures")
-        matched += 1
-        score = dataclasses.replace(make_score(model_rows[0]), benchmark=benchmark, category=category)
-        scores, outcome = set_score(models[i].scores, score)
-        models[i] = dataclasses.replace(models[i], scores=scores)
-        counts.bump(outcome)
+    for (bench, cat), board in boards.items():
+        by_model: dict[str, list[_Row]] = {}
+        for row in board:
+            hits = resolve(row)
+            if len(hits) == 1:
+                by_model.setdefault(hits[0], []).append(row)
+        for model_id, model_rows in by_model.items():
+            figures = {(r.value, r.ci_lower, r.ci_upper, r.votes) for r in model_rows}
+            if len(figures) > 1:
+                names = sorted({r.model for r in model_rows})
+                ambiguous.add(f"{' / '.join(names)} (several rows for {model_id} with different figures)")
+                continue
+            if len(model_rows) > 1:
+                lines = ", ".join(str(r.line) for r in model_rows[1:])
+                skipped.append(f"{model_rows[0].model}: duplicate row(s) at line {lines} with the same figures")
+            matched += 1
+            score = dataclasses.replace(make_score(model_rows[0]), benchmark=bench, category=cat)
+            model = ws.models[model_id]
+            scores, outcome = set_score(model.scores, score)
+            if scores != model.scores:
+                ws.put(dataclasses.replace(model, scores=scores))
+            counts.bump(outcome)
 
     report = ImportReport(
         kind=kind,
@@ -230,17 +285,19 @@ def _import_scores(
         updated=counts.updated,
         unchanged=counts.unchanged,
         new_models=tuple(sorted(new_models)),
-        unmatched=tuple(sorted(set(unmatched))),
-        ambiguous=tuple(sorted(set(ambiguous))),
+        unmatched=tuple(sorted(unmatched)),
+        ambiguous=tuple(sorted(ambiguous)),
         skipped=tuple(sorted(skipped)),
     )
-    return ImportResult(dataclasses.replace(catalog, models=tuple(models)), report)
+    return ImportResult(ws.layer(), report)
 
 
 def import_arena(
     base: CatalogFile,
-    path: str | os.PathLike[str],
+    src: Input,
     *,
+    below: Catalog | None = None,
+    label: str | None = None,
     as_of: dt.date,
     source_key: str,
     source: Source | None = None,
@@ -251,8 +308,8 @@ def import_arena(
     """Merge one Arena leaderboard snapshot into ``base`` as scores dated ``as_of``.
 
     Args:
-        base: The catalog to refresh; aliases valid on ``as_of`` decide which rows match.
-        path: A leaderboard CSV (``model``, ``arena_score``/``arena_elo``, ``95_pct_ci``, ``votes``).
+        base: The layer to refresh; names valid on ``as_of`` (in it and ``below``) decide which rows match.
+        src: A leaderboard CSV (bytes or a path) (``model``, ``arena_score``/``arena_elo``, ``95_pct_ci``, ``votes``).
         as_of: The snapshot's date; each score's ``as_of``.
         source_key: Key into ``sources`` that every new score names.
         source: Adds or replaces ``sources[source_key]``; without it the key must exist.
@@ -266,7 +323,7 @@ def import_arena(
         The new catalog and a report. A name matching several models, or several rows matching
         one model with different figures, is reported as ambiguous and imports nothing.
     """
-    rows = read_leaderboard(path)
+    rows, file = read_leaderboard(src, label)
 
     def score(r: _Row) -> Score:
         return Score(
@@ -279,15 +336,15 @@ def import_arena(
             votes=r.votes,
         )
 
-    return _import_scores(
-        base, rows, kind="arena", file=str(Path(path)), as_of=as_of, source_key=source_key, source=source,
+    return import_score_rows(
+        base, rows, kind="arena", file=file, as_of=as_of, source_key=source_key, source=source, below=below,
         benchmark=benchmark, category=category, add_new=add_new, make_score=score,
     )  # fmt: skip
 
 
-def read_arena_hard(path: str | os.PathLike[str]) -> tuple[list[_Row], list[dt.date | None]]:
-    """Rows of an Arena-Hard-Auto leaderboard CSV and each row's ``date`` column (if any)."""
-    reader, file = _csv(path)
+def read_arena_hard(src: Input, label: str | None = None) -> tuple[list[_Row], list[dt.date | None], str]:
+    """Rows of an Arena-Hard-Auto leaderboard CSV, each row's ``date`` column (if any), and the label."""
+    reader, file = _csv(src, label)
     columns = reader.fieldnames or []
     missing = [c for c in ("model", "score", "rating_q025", "rating_q975") if c not in columns]
     if missing:
@@ -312,13 +369,15 @@ def read_arena_hard(path: str | os.PathLike[str]) -> tuple[list[_Row], list[dt.d
         except ValueError:
             raise InputFileError(f"{where}: date is not YYYY-MM-DD: {day_text!r}") from None
         rows.append(_Row(reader.line_num, name, value, lower, upper, None, "", ""))
-    return rows, dates
+    return rows, dates, file
 
 
 def import_arena_hard(
     base: CatalogFile,
-    path: str | os.PathLike[str],
+    src: Input,
     *,
+    below: Catalog | None = None,
+    label: str | None = None,
     source_key: str,
     as_of: dt.date | None = None,
     source: Source | None = None,
@@ -329,18 +388,18 @@ def import_arena_hard(
 
     Args:
         base: The catalog to refresh; names are API-like ids (``gpt-4o-2024-05-13``).
-        path: A leaderboard CSV with ``model, score, rating_q025, rating_q975`` (and ``date``).
+        src: A leaderboard CSV (bytes or a path) with ``model, score, rating_q025, rating_q975`` (and ``date``).
         source_key: Key into ``sources`` that every new score names.
         as_of: The scores' date; by default the file's ``date`` column, which must then be one date.
         source: Adds or replaces ``sources[source_key]``; without it the key must exist.
         benchmark: Key into ``benchmarks`` (must exist).
         add_new: Create models for unmatched rows (provider unknown) instead of only reporting them.
     """
-    rows, dates = read_arena_hard(path)
+    rows, dates, file = read_arena_hard(src, label)
     if as_of is None:
         distinct = {d for d in dates if d is not None}
         if len(distinct) != 1 or None in dates:
-            raise InputFileError(f"{Path(path)}:1: the date column does not give one date; pass as_of")
+            raise InputFileError(f"{file}:1: the date column does not give one date; pass as_of")
         as_of = distinct.pop()
     day = as_of
 
@@ -354,7 +413,31 @@ def import_arena_hard(
             ci_upper=r.ci_upper,
         )
 
-    return _import_scores(
-        base, rows, kind="arena-hard", file=str(Path(path)), as_of=day, source_key=source_key, source=source,
+    return import_score_rows(
+        base, rows, kind="arena-hard", file=file, as_of=day, source_key=source_key, source=source, below=below,
         benchmark=benchmark, category="overall", add_new=add_new, make_score=score,
+    )  # fmt: skip
+
+
+def run_arena(request: ImportRequest) -> ImportResult:
+    """The registry's entry point for a leaderboard CSV dated ``request.date``."""
+    from advisor.importers.registry import source_of
+
+    if request.date is None:
+        raise InputFileError(f"{request.label}: no date in the file name; give --date YYYY-MM-DD")
+    key, source = source_of("arena", request, request.date)
+    return import_arena(
+        request.base, request.data, as_of=request.date, source_key=key, source=source, below=request.below,
+        label=request.label, add_new=request.add_new,
+    )  # fmt: skip
+
+
+def run_arena_hard(request: ImportRequest) -> ImportResult:
+    """The registry's entry point for an Arena-Hard-Auto leaderboard CSV."""
+    from advisor.importers.registry import source_of
+
+    key, source = source_of("arena-hard", request, request.date)
+    return import_arena_hard(
+        request.base, request.data, as_of=request.date, source_key=key, source=source, below=request.below,
+        label=request.label, add_new=request.add_new,
     )  # fmt: skip

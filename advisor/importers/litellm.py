@@ -20,29 +20,30 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import math
-import os
 import re
-from collections.abc import Collection, Mapping
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Collection, Mapping
+from typing import TYPE_CHECKING, Any
 
 from advisor.errors import InputFileError
 from advisor.importers._common import (
     Counts,
     ImportReport,
     ImportResult,
-    NameIndex,
-    price_detail,
-    read_text,
-    require_source,
-    set_price,
+    Input,
+    Workspace,
+    json_line_of,
+    parse_json,
     usd_per_mtok,
 )
-from advisor.schema import CatalogFile, LongContextTier, Model, PricePeriod, Source
+from advisor.periods import end_all, price_detail, set_price
+from advisor.schema import Alias, CatalogFile, LongContextTier, Model, PricePeriod, Source
 
-__all__ = ["OWN_API", "host_for", "import_litellm", "is_own_key", "limits_from_entry"]
+if TYPE_CHECKING:
+    from advisor.catalog import Catalog
+    from advisor.importers.registry import ImportRequest
+
+__all__ = ["OWN_API", "host_for", "import_litellm", "is_own_key", "limits_from_entry", "new_model_from_key"]
 
 OWN_API: Mapping[str, str] = {
     "openai": "OpenAI",
@@ -99,12 +100,17 @@ def limits_from_entry(entry: Mapping[str, Any]) -> tuple[int | None, int | None]
     return positive("max_input_tokens"), positive("max_output_tokens")
 
 
-def _line_of(text: str, key: str) -> int:
-    at = text.find(json.dumps(key))
-    return text.count("\n", 0, at) + 1 if at >= 0 else 1
+class _Where:
+    """``FILE:LINE`` of a key, found only when an error message needs it (searching is linear per key)."""
+
+    def __init__(self, file: str, text: str, key: str) -> None:
+        self.file, self.text, self.key = file, text, key
+
+    def __str__(self) -> str:
+        return f"{self.file}:{json_line_of(self.text, self.key)}"
 
 
-def _cost(entry: Mapping[str, Any], name: str, where: str) -> float | None:
+def _cost(entry: Mapping[str, Any], name: str, where: object) -> float | None:
     value = entry.get(name)
     if value is None:
         return None
@@ -114,15 +120,22 @@ def _cost(entry: Mapping[str, Any], name: str, where: str) -> float | None:
 
 
 def period_from_entry(
-    entry: Mapping[str, Any], *, since: dt.date, host: str | None, source_key: str, where: str
+    entry: Mapping[str, Any], *, since: dt.date | None, host: str | None, source_key: str, where: object
 ) -> PricePeriod | None:
-    """The price period a LiteLLM entry describes, or None when it has no token price."""
+    """The price period a LiteLLM entry describes, or None when it has no token price.
+
+    Besides input and output: cache reads, cache writes (5-minute, and 1-hour from
+    ``cache_creation_input_token_cost_above_1hr``), batch, flex and priority prices, and
+    ``*_above_Nk_tokens`` tiers, which re-price the whole request.
+    """
     base_in = _cost(entry, "input_cost_per_token", where)
     base_out = _cost(entry, "output_cost_per_token", where)
     if base_in is None or base_out is None:
         return None
     tiers: dict[int, dict[str, float]] = {}
     for name in entry:
+        if "_above_" not in name:
+            continue
         m = _TIER.match(name)
         if m:
             value = _cost(entry, name, where)
@@ -152,46 +165,93 @@ def period_from_entry(
         host=host,
         cached_input=_cost(entry, "cache_read_input_token_cost", where),
         cache_write=_cost(entry, "cache_creation_input_token_cost", where),
+        cache_write_1h=_cost(entry, "cache_creation_input_token_cost_above_1hr", where),
         batch_input=_cost(entry, "input_cost_per_token_batches", where),
         batch_output=_cost(entry, "output_cost_per_token_batches", where),
+        flex_input=_cost(entry, "input_cost_per_token_flex", where),
+        flex_output=_cost(entry, "output_cost_per_token_flex", where),
+        priority_input=_cost(entry, "input_cost_per_token_priority", where),
+        priority_output=_cost(entry, "output_cost_per_token_priority", where),
         long_context=long_context,
     )
 
 
-def load_price_map(path: str | os.PathLike[str]) -> tuple[dict[str, Any], str]:
-    """The parsed map and its text; malformed JSON is an :class:`InputFileError` with the line."""
-    text = read_text(path)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputFileError(f"{Path(path)}:{exc.lineno}: malformed JSON: {exc.msg}") from None
+def load_price_map(src: Input, label: str | None = None) -> tuple[dict[str, Any], str, str]:
+    """``(map, text, label)``; malformed JSON or a top level that is not an object is an :class:`InputFileError`."""
+    data, text, where = parse_json(src, label)
     if not isinstance(data, dict):
-        raise InputFileError(f"{Path(path)}:1: expected a JSON object of model keys, got {type(data).__name__}")
-    return data, text
+        raise InputFileError(f"{where}:1: expected a JSON object of model keys, got {type(data).__name__}")
+    return data, text, where
+
+
+def _date_field(entry: Mapping[str, Any], name: str, where: object) -> dt.date | None:
+    value = entry.get(name)
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise InputFileError(f"{where}: {name} is not a date (YYYY-MM-DD): {value!r}") from None
+
+
+_NEW_MODEL_KEY = re.compile(r"^[a-z0-9][a-z0-9._:-]*$")
+
+
+def new_model_from_key(key: str, entry: Mapping[str, Any]) -> Model | None:
+    """A model for a key of a maker's own API (``--add-new``), or None for a host's key.
+
+    The id is the key without its ``provider/`` prefix (the provider's own API id); the key and
+    ``maker/id`` are aliases. Bedrock and Azure keys make a model only for the platform owner's own
+    models (``amazon.nova-*``): their other keys are hosts of other makers' models.
+    """
+    provider = entry.get("litellm_provider", "")
+    maker = OWN_API.get(provider) if isinstance(provider, str) else None
+    if maker is None:
+        return None
+    model_id = key.split("/", 1)[1] if key.startswith(f"{provider}/") else key
+    if provider in ("bedrock", "bedrock_converse") and not model_id.startswith("amazon."):
+        return None
+    if provider == "azure_ai" or "/" in model_id or not _NEW_MODEL_KEY.match(model_id):
+        return None
+    aliases = [Alias(key)] if key != model_id else []
+    slug = maker.split()[0].casefold().replace(".", "")
+    if f"{slug}/{model_id}" != key:
+        aliases.append(Alias(f"{slug}/{model_id}"))
+    return Model(id=model_id, provider=maker, aliases=tuple(aliases))
 
 
 def import_litellm(
     base: CatalogFile,
-    path: str | os.PathLike[str],
+    src: Input,
     *,
-    as_of: dt.date,
+    as_of: dt.date | None,
     source_key: str,
     source: Source | None = None,
+    below: Catalog | None = None,
+    label: str | None = None,
     backfill_detail: bool = False,
     skip_zero: bool = True,
     skip: Mapping[str, str] | None = None,
     exclude_providers: Collection[str] = (),
     limits: bool = True,
     keep_limits: Collection[str] = (),
+    retirement: bool = True,
+    add_new: bool = False,
+    since_of: Callable[[Model], dt.date | None] | None = None,
 ) -> ImportResult:
     """Merge the prices of a LiteLLM price map, taken as in force on ``as_of``, into ``base``.
 
     Args:
-        base: The catalog to refresh; its aliases decide which keys match.
-        path: A ``model_prices_and_context_window.json``.
-        as_of: The day the map describes (the map itself carries no date).
+        base: The layer to refresh.
+        src: A ``model_prices_and_context_window.json`` (bytes, or a path).
+        as_of: The day the map's prices are known to be in force (the map itself carries no date).
+            None: the map is undated, and each price starts at ``since_of(model)`` (e.g. the
+            model's release date); a model with no such date gets no price from this map.
         source_key: Key into ``sources`` that every new price period names.
         source: Adds or replaces ``sources[source_key]``; without it the key must exist.
+        below: The layered catalog under ``base``: names match against it too, and a model it
+            holds gets an override entry in ``base`` carrying only what changed.
+        label: Names the source in messages when ``src`` is bytes.
         backfill_detail: When a key's input/output prices equal the period already in force, fill
             in cache, batch and long-context prices that period lacks instead of starting a new
             period on ``as_of``. Right when the map describes the same prices as the earlier source.
@@ -206,36 +266,50 @@ def import_litellm(
             ``source_key``. Both figures come from one key, so a figure it lacks becomes unknown and
             ``source`` stays true; a key giving neither as a positive integer changes nothing.
         keep_limits: Ids of models whose figures were set by hand: their limits stay as they are.
+        retirement: Take ``deprecation_date`` / ``deprecation_source`` / ``successor_model`` of a
+            model's own key as its ``retired`` date, ``retired_source`` and ``successor``; the
+            model's own-API price periods end that day.
+        add_new: Create a model for each unmatched key of a maker's own API
+            (:func:`new_model_from_key`) instead of only reporting it.
+        since_of: For an undated map (``as_of=None``): the start of a model's price.
 
     Returns:
-        The new catalog and a report. Keys of a model and host are taken from the model's id first;
+        The new layer and a report. Keys of a model and host are taken from the model's id first;
         other aliases giving different prices for the same host are reported as ambiguous.
     """
-    catalog = dataclasses.replace(base, sources={**base.sources, source_key: source}) if source else base
-    require_source(catalog, source_key)
-    data, text = load_price_map(path)
-    file = str(Path(path))
-    models = list(catalog.models)
-    index = NameIndex(models)
-    # (model index, host) -> [(key, period)]
-    found: dict[tuple[int, str | None], list[tuple[str, PricePeriod]]] = {}
+    if as_of is None and since_of is None:
+        raise ValueError("an undated map (as_of=None) needs since_of to date its prices")
+    ws = Workspace(base, below, source_key=source_key, source=source)
+    data, text, file = load_price_map(src, label)
+    # (model id, host) -> [(key, entry)]
+    found: dict[tuple[str, str | None], list[tuple[str, PricePeriod]]] = {}
     unmatched: list[str] = []
     ambiguous: list[str] = []
     skipped: list[str] = []
+    new_models: list[str] = []
     matched = 0
-    # model index -> [(key, (context_window, max_output_tokens))] from its own keys
-    own_limits: dict[int, list[tuple[str, tuple[int | None, int | None]]]] = {}
+    own_limits: dict[str, list[tuple[str, tuple[int | None, int | None]]]] = {}
+    own_retired: dict[str, list[tuple[str, dt.date, str | None, str | None]]] = {}
+    if add_new:
+        # First every new model, so that every key of it (in any order in the map) matches below.
+        for key, entry in data.items():
+            if not isinstance(entry, dict) or entry.get("mode", "chat") not in _MODES or ws.ids(key, as_of):
+                continue
+            model = new_model_from_key(key, entry) if "input_cost_per_token" in entry else None
+            if model is not None and not ws.ids(model.id) and not any(ws.ids(a.name) for a in model.aliases):
+                ws.put(dataclasses.replace(model, source=source_key))
+                new_models.append(model.id)
     for key, entry in data.items():
         if key == "sample_spec" or not isinstance(entry, dict) or entry.get("mode", "chat") not in _MODES:
             continue
-        where = f"{file}:{_line_of(text, key)}"
-        hits = index.resolve(key, as_of)
-        if len(hits) > 1:
-            ambiguous.append(key)
-            continue
+        where = _Where(file, text, key)
         provider = entry.get("litellm_provider", "")
         if not isinstance(provider, str):
             raise InputFileError(f"{where}: litellm_provider is not a string: {provider!r}")
+        hits = ws.ids(key, as_of)
+        if len(hits) > 1:
+            ambiguous.append(key)
+            continue
         if not hits:
             if "input_cost_per_token" in entry:
                 unmatched.append(key)
@@ -246,13 +320,33 @@ def import_litellm(
         if provider in exclude_providers or "input_cost_per_character" in entry:
             skipped.append(f"{key}: provider {provider} left out")
             continue
-        model = models[hits[0]]
+        model = ws.models[hits[0]]
         host = host_for(provider, key, model)
-        if limits and host is None and is_own_key(key, model.id) and model.id not in keep_limits:
+        own = host is None and is_own_key(key, model.id)
+        if limits and own and model.id not in keep_limits:
             given = limits_from_entry(entry)
             if given != (None, None):
-                own_limits.setdefault(hits[0], []).append((key, given))
-        period = period_from_entry(entry, since=as_of, host=host, source_key=source_key, where=where)
+                own_limits.setdefault(model.id, []).append((key, given))
+        retired = _date_field(entry, "deprecation_date", where) if retirement and own else None
+        if retired is not None:
+            why = entry.get("deprecation_source")
+            successor = entry.get("successor_model")
+            own_retired.setdefault(model.id, []).append(
+                (
+                    key,
+                    retired,
+                    why if isinstance(why, str) and why else None,
+                    successor if isinstance(successor, str) and successor else None,
+                )
+            )
+        since = as_of if as_of is not None else since_of(model) if since_of is not None else None
+        if since is None:
+            skipped.append(f"{key}: undated map and model {model.id} has no release date to start the price from")
+            continue
+        if retired is not None and retired <= since:
+            skipped.append(f"{key}: retired on {retired}, before its price would start ({since})")
+            continue
+        period = period_from_entry(entry, since=since, host=host, source_key=source_key, where=where)
         if period is None:
             skipped.append(f"{key}: no token price")
             continue
@@ -260,28 +354,48 @@ def import_litellm(
             skipped.append(f"{key}: price 0/0 (free tier or unknown)")
             continue
         matched += 1
-        found.setdefault((hits[0], host), []).append((key, period))
+        found.setdefault((model.id, host), []).append((key, period))
 
     counts = Counts()
-    for (i, _host), candidates in sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-        model = models[i]
+    for (model_id, _host), candidates in sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        model = ws.models[model_id]
         chosen = _choose(model, candidates, ambiguous)
         if chosen is None:
             continue
         prices, outcome = set_price(model.prices, chosen, backfill_detail=backfill_detail)
-        models[i] = dataclasses.replace(model, prices=prices)
+        if prices != model.prices:
+            ws.put(dataclasses.replace(model, prices=prices))
         counts.bump(outcome)
     limits_set = 0
-    for i, keyed in sorted(own_limits.items()):
-        model = models[i]
+    for model_id, keyed in sorted(own_limits.items()):
+        model = ws.models[model_id]
         chosen_limits = _choose_limits(model, keyed, skipped)
         if chosen_limits is None:
             continue
         window, max_output = chosen_limits
         if (model.context_window, model.max_output_tokens, model.source) == (window, max_output, source_key):
             continue
-        models[i] = dataclasses.replace(model, context_window=window, max_output_tokens=max_output, source=source_key)
+        ws.put(dataclasses.replace(model, context_window=window, max_output_tokens=max_output, source=source_key))
         limits_set += 1
+    retired_set = 0
+    for model_id, notices in sorted(own_retired.items()):
+        model = ws.models[model_id]
+        exact = [n for n in notices if n[0].casefold() == model_id.casefold()] or notices
+        _key, day, why, successor = exact[0]
+        if successor is not None:
+            successor = _successor_id(ws, successor)
+        new = dataclasses.replace(
+            model,
+            retired=day,
+            retired_source=why or source_key,
+            successor=successor,
+            prices=tuple(end_all([p for p in model.prices if p.host is None], day))
+            + tuple(p for p in model.prices if p.host is not None),
+        )
+        if new != model:
+            ws.put(new)
+        if (new.retired, new.retired_source, new.successor) != (model.retired, model.retired_source, model.successor):
+            retired_set += 1
 
     report = ImportReport(
         kind="litellm",
@@ -291,12 +405,23 @@ def import_litellm(
         added=counts.added,
         updated=counts.updated,
         unchanged=counts.unchanged,
+        new_models=tuple(sorted(new_models)),
         unmatched=tuple(sorted(unmatched)),
         ambiguous=tuple(sorted(set(ambiguous))),
         skipped=tuple(sorted(skipped)),
         limits=limits_set,
+        retired=retired_set,
     )
-    return ImportResult(dataclasses.replace(catalog, models=tuple(models)), report)
+    return ImportResult(ws.layer(), report)
+
+
+def _successor_id(ws: Workspace, name: str) -> str:
+    """The catalog id a successor name denotes, else the name without a ``provider/`` prefix."""
+    for candidate in (name, name.split("/", 1)[-1]):
+        ids = ws.ids(candidate)
+        if len(ids) == 1:
+            return ids[0]
+    return name.split("/", 1)[-1]
 
 
 def _choose(model: Model, candidates: list[tuple[str, PricePeriod]], ambiguous: list[str]) -> PricePeriod | None:
@@ -327,3 +452,15 @@ def _choose_limits(
     keys = ", ".join(k for k, _ in candidates)
     skipped.append(f"{model.id}: context window and max output tokens left as they were ({keys} disagree)")
     return None
+
+
+def run(request: ImportRequest) -> ImportResult:
+    """The registry's entry point: a LiteLLM map as in force on ``request.date`` (default: today)."""
+    from advisor.importers.registry import source_of
+
+    day = request.date or dt.date.today()
+    key, source = source_of("litellm", request, day)
+    return import_litellm(
+        request.base, request.data, as_of=day, source_key=key, source=source, below=request.below,
+        label=request.label, add_new=request.add_new, limits=bool(request.options.get("limits", True)),
+    )  # fmt: skip

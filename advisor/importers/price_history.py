@@ -9,29 +9,25 @@ vendors' effective dates. A moving alias (``gpt-4o``) contributes only the rows 
 
 from __future__ import annotations
 
+import bisect
 import csv
 import dataclasses
 import datetime as dt
 import io
 import math
-import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from advisor.errors import InputFileError
-from advisor.importers._common import (
-    Counts,
-    ImportReport,
-    ImportResult,
-    NameIndex,
-    end_price,
-    read_text,
-    require_source,
-    set_price,
-)
+from advisor.importers._common import Counts, ImportReport, ImportResult, Input, Workspace, decode, read_input
 from advisor.importers.litellm import host_for, is_own_key
+from advisor.periods import end_price, set_price, sorted_prices
 from advisor.schema import CatalogFile, PricePeriod, Source
+
+if TYPE_CHECKING:
+    from advisor.catalog import Catalog
+    from advisor.importers.registry import ImportRequest
 
 __all__ = ["REQUIRED_COLUMNS", "import_price_history"]
 
@@ -76,10 +72,10 @@ def _date(text: str, column: str, where: str) -> dt.date | None:
         raise InputFileError(f"{where}: {column} is not a date (YYYY-MM-DD): {text!r}") from None
 
 
-def read_history(path: str | os.PathLike[str]) -> list[_Row]:
+def read_history(src: Input, label: str | None = None) -> list[_Row]:
     """Parse and check every row; the first bad one raises :class:`InputFileError`."""
-    file = str(Path(path))
-    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
+    data, file = read_input(src, label)
+    reader = csv.DictReader(io.StringIO(decode(data, file), newline=""))
     missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise InputFileError(f"{file}:1: missing column(s): {', '.join(missing)}")
@@ -114,30 +110,49 @@ def read_history(path: str | os.PathLike[str]) -> list[_Row]:
 
 
 def _uncovered(
-    start: dt.date, end: dt.date | None, covered: list[tuple[dt.date, dt.date | None]]
+    start: dt.date, end: dt.date | None, starts: list[dt.date], covered: list[tuple[dt.date, dt.date | None]]
 ) -> list[tuple[dt.date, dt.date | None]]:
-    """The parts of ``[start, end)`` outside every span of ``covered`` (None is open-ended)."""
-    parts: list[tuple[dt.date, dt.date | None]] = [(start, end)]
-    for c_start, c_end in covered:
-        nxt: list[tuple[dt.date, dt.date | None]] = []
-        for p_start, p_end in parts:
-            if (c_end is not None and c_end <= p_start) or (p_end is not None and p_end <= c_start):
-                nxt.append((p_start, p_end))
-                continue
-            if p_start < c_start:
-                nxt.append((p_start, c_start))
-            if c_end is not None and (p_end is None or c_end < p_end):
-                nxt.append((c_end, p_end))
-        parts = nxt
+    """The parts of ``[start, end)`` outside every span of ``covered`` (disjoint, sorted; ``starts`` their starts).
+
+    Only the spans that can overlap are visited (found by bisection), so the cost does not grow
+    with the number of spans covered before.
+    """
+    at = max(bisect.bisect_right(starts, start) - 1, 0)
+    parts: list[tuple[dt.date, dt.date | None]] = []
+    cursor: dt.date | None = start
+    for c_start, c_end in covered[at:]:
+        if cursor is None or (end is not None and c_start >= end):
+            break
+        if c_end is not None and c_end <= cursor:
+            continue
+        if cursor < c_start:
+            parts.append((cursor, c_start))
+        cursor = c_end
+    if cursor is not None and (end is None or cursor < end):
+        parts.append((cursor, end))
     return parts
+
+
+def _union(spans: list[tuple[dt.date, dt.date | None]]) -> list[tuple[dt.date, dt.date | None]]:
+    """Disjoint sorted spans covering the same days as ``spans``."""
+    out: list[tuple[dt.date, dt.date | None]] = []
+    for s_start, s_end in sorted(spans, key=lambda s: s[0]):
+        if out and (out[-1][1] is None or s_start <= out[-1][1]):
+            last_start, last_end = out[-1]
+            out[-1] = (last_start, None if last_end is None or s_end is None else max(last_end, s_end))
+        else:
+            out.append((s_start, s_end))
+    return out
 
 
 def import_price_history(
     base: CatalogFile,
-    path: str | os.PathLike[str],
+    src: Input,
     *,
     source_key: str,
     source: Source | None = None,
+    below: Catalog | None = None,
+    label: str | None = None,
     skip: Mapping[tuple[str, dt.date], str] | None = None,
     skip_zero: bool = True,
     exclude_providers: Collection[str] = (),
@@ -145,33 +160,33 @@ def import_price_history(
     """Merge a LiteLLM price history into ``base`` as dated price periods.
 
     Args:
-        base: The catalog to refresh; its ids and aliases decide which keys match.
-        path: The history CSV (columns :data:`REQUIRED_COLUMNS`, prices USD per 1M tokens).
+        base: The layer to refresh.
+        src: The history CSV (columns :data:`REQUIRED_COLUMNS`, prices USD per 1M tokens), bytes or a path.
         source_key: Key into ``sources`` that every new price period names.
         source: Adds or replaces ``sources[source_key]``; without it the key must exist.
+        below: The layered catalog under ``base`` (names match against it too; see :mod:`advisor.importers`).
+        label: Names the source in messages when ``src`` is bytes.
         skip: Rows known to be wrong, by ``(model_key, first_seen_date)``, with the reason; they
             are left out and listed in the report.
         skip_zero: Leave out 0/0 rows (LiteLLM's free-tier or unknown prices).
         exclude_providers: LiteLLM providers whose rows are left out (reported as skipped).
 
     Returns:
-        The new catalog and a report. Where several keys name one model and host, the model's own
+        The new layer and a report. Where several keys name one model and host, the model's own
         key (its id, or ``provider/<id>``) is used, and the others fill only the dates it leaves
-        uncovered, in alphabetical order.
+        uncovered, in alphabetical order. Time is linear in the rows (times log for sorting).
     """
-    catalog = dataclasses.replace(base, sources={**base.sources, source_key: source}) if source else base
-    require_source(catalog, source_key)
-    rows = read_history(path)
+    ws = Workspace(base, below, source_key=source_key, source=source)
+    data, file = read_input(src, label)
+    rows = read_history(data, file)
     skip = dict(skip or {})
-    models = list(catalog.models)
-    index = NameIndex(models)
-    # (model index, host) -> key -> [(row, window since, window until)]
-    found: dict[tuple[int, str | None], dict[str, list[tuple[_Row, dt.date | None, dt.date | None]]]] = {}
+    # (model id, host) -> key -> [(row, window since, window until)]
+    found: dict[tuple[str, str | None], dict[str, list[tuple[_Row, dt.date | None, dt.date | None]]]] = {}
     unmatched: set[str] = set()
     skipped: list[str] = []
     matched = 0
     for row in rows:
-        hits = index.lookup(row.key)
+        hits = ws.index.lookup(row.key)
         if not hits:
             unmatched.add(row.key)
             continue
@@ -186,46 +201,45 @@ def import_price_history(
             skipped.append(f"{row.key} from {row.since}: price 0/0 (free tier or unknown)")
             continue
         matched += 1
-        for i, since, until in hits:
-            host = host_for(row.provider, row.key, models[i])
-            found.setdefault((i, host), {}).setdefault(row.key, []).append((row, since, until))
+        for model_id, alias in hits:
+            since, until = (alias.since, alias.until) if alias is not None else (None, None)
+            host = host_for(row.provider, row.key, ws.models[model_id])
+            found.setdefault((model_id, host), {}).setdefault(row.key, []).append((row, since, until))
 
     counts = Counts()
-    for (i, host), by_key in sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-        model = models[i]
+    for (model_id, host), by_key in sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        model = ws.models[model_id]
         # The model's own key (its id, or ``provider/<id>``) wins; other keys only fill the
         # dates it leaves uncovered, so a moving alias never overrides a dated id's price.
         keys = sorted(by_key, key=lambda k: (not is_own_key(k, model.id), k))
         covered: list[tuple[dt.date, dt.date | None]] = []
-        prices = model.prices
+        new: list[PricePeriod] = []
         for key in keys:
+            starts = [c[0] for c in covered]
             spans: list[tuple[dt.date, dt.date | None]] = []
             for row, since, until in sorted(by_key[key], key=lambda t: t[0].since):
                 start = max(row.since, since) if since else row.since
                 end = row.end if until is None else (until if row.end is None else min(row.end, until))
                 if end is not None and end <= start:
                     continue
-                for part_start, part_end in _uncovered(start, end, covered):
-                    period = PricePeriod(
-                        input=row.input,
-                        output=row.output,
-                        source=source_key,
-                        since=part_start,
-                        until=part_end,
-                        host=host,
+                for part_start, part_end in _uncovered(start, end, starts, covered):
+                    new.append(
+                        PricePeriod(
+                            input=row.input,
+                            output=row.output,
+                            source=source_key,
+                            since=part_start,
+                            until=part_end,
+                            host=host,
+                        )
                     )
-                    prices, outcome = set_price(prices, period)
-                    if part_end is not None and outcome != "added":
-                        prices, closed = end_price(prices, host, part_end)
-                        outcome = "updated" if closed == "updated" else outcome
-                    counts.bump(outcome)
                 spans.append((start, end))
-            covered.extend(spans)
-        models[i] = dataclasses.replace(model, prices=prices)
+            covered = _union([*covered, *spans])
+        ws.put(dataclasses.replace(model, prices=_merge(model.prices, host, new, counts)))
 
     report = ImportReport(
         kind="history",
-        file=str(Path(path)),
+        file=file,
         source_key=source_key,
         matched=matched,
         added=counts.added,
@@ -234,4 +248,40 @@ def import_price_history(
         unmatched=tuple(sorted(unmatched)),
         skipped=tuple(sorted(skipped)),
     )
-    return ImportResult(dataclasses.replace(catalog, models=tuple(models)), report)
+    return ImportResult(ws.layer(), report)
+
+
+def _merge(
+    prices: tuple[PricePeriod, ...], host: str | None, new: list[PricePeriod], counts: Counts
+) -> tuple[PricePeriod, ...]:
+    """``new`` periods (disjoint) merged into a model's periods of ``host``.
+
+    Fast paths keep the cost linear: a host with no periods yet takes ``new`` as they are, and
+    periods already present with the same figures and dates are unchanged. Anything else goes
+    through :func:`~advisor.periods.set_price` one period at a time.
+    """
+    same_host = [p for p in prices if p.host == host]
+    if not same_host:
+        counts.added += len(new)
+        return sorted_prices([*prices, *new])
+    present = set(same_host)
+    for period in sorted(new, key=lambda p: p.since or dt.date.min):
+        if period in present:
+            counts.unchanged += 1
+            continue
+        prices, outcome = set_price(prices, period)
+        if period.until is not None and outcome != "added":
+            prices, closed = end_price(prices, host, period.until)
+            outcome = "updated" if closed == "updated" else outcome
+        counts.bump(outcome)
+    return prices
+
+
+def run(request: ImportRequest) -> ImportResult:
+    """The registry's entry point; ``add_new`` does not apply (history rows name keys, not makers)."""
+    from advisor.importers.registry import source_of
+
+    key, source = source_of("history", request, None)
+    return import_price_history(
+        request.base, request.data, source_key=key, source=source, below=request.below, label=request.label
+    )

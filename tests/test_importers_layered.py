@@ -1,0 +1,163 @@
+"""Importers write layers over the bundled catalog: names match the whole stack, layers validate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from advisor.catalog import load_catalog, validate_catalog
+from advisor.cli import main
+from advisor.importers import import_litellm
+from advisor.importers.registry import IMPORTERS, ImportRequest
+from advisor.names import NameIndex
+from advisor.periods import end_all, set_price
+from advisor.schema import Alias, CatalogFile, Model, PricePeriod
+
+D = dt.date
+
+
+def test_readme_arena_import_layer_validates(
+    shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's own command: every 2024-07-24 row names a bundled model, so nothing new is created."""
+    into = tmp_path / "scores.yaml"
+    src = shared_data / "arena" / "lmsys_arena_2024-07-24.csv"
+    assert main(["catalog", "import", "arena", str(src), "--into", str(into), "--add-new", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["matched"], report["new_models"], report["unmatched"]) == (117, [], [])
+    assert validate_catalog(into).ok
+    # Every row agrees with the bundled scores, so the layer adds no model.
+    assert len(load_catalog(into)) == len(load_catalog())
+
+
+def test_litellm_import_layers_on_bundled(
+    shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A map imported into a new file prices bundled models through override entries, and adds new ones."""
+    into = tmp_path / "new.yaml"
+    src = shared_data / "prices" / "litellm_model_prices_and_context_window_pypi-1.110.2.json"
+    args = ["catalog", "import", "litellm", str(src), "--into", str(into), "--date", "2026-11-30", "--add-new"]
+    assert main([*args, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["matched"] > 300 and "gpt-5" in report["new_models"]
+    assert validate_catalog(into).ok
+    cat = load_catalog(into)
+    bundled_ids = {m.id for m in load_catalog()}
+    # Never a second model beside a bundled one: each name still denotes one model.
+    assert len(cat) == len(bundled_ids) + len(report["new_models"])
+    gpt5 = cat.as_of(D(2026, 11, 30)).get("openai/gpt-5")
+    (price,) = gpt5.prices
+    assert (price.input, price.output, price.cached_input) == (1.25, 10.0, 0.125)
+    assert (price.flex_input, price.flex_output, price.priority_input, price.priority_output) == (0.625, 5.0, 2.5, 20.0)
+    # The 1.110.2 map retires gpt-5 on 2026-12-11 with gpt-5.6-sol as its successor.
+    assert (gpt5.retired, gpt5.successor) == (D(2026, 12, 11), "gpt-5.6-sol")
+    assert gpt5.retired_source == "https://developers.openai.com/api/docs/deprecations"
+    # A bundled model gets an override entry carrying the retirement, not a copy of the model.
+    text = into.read_text(encoding="utf-8")
+    assert text.count("- id: gpt-4o-2024-05-13\n") == 1
+    assert cat.get("gpt-4o-2024-05-13").retired == D(2026, 10, 23)
+    # Importing again changes nothing.
+    before = into.read_bytes()
+    assert main([*args, "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert (again["added"], again["new_models"], again["retired"]) == (0, [], 0)
+    assert into.read_bytes() == before
+
+
+def test_import_matches_catalog_layers_below(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A name defined only in a --catalog layer matches; the new file gets an override, not a new model."""
+    lower = tmp_path / "lower.yaml"
+    lower.write_text(
+        "schema_version: 1\nmodels:\n- id: acme-chat-1\n  provider: Acme\n  aliases: [acme/acme-chat-1]\n",
+        encoding="utf-8",
+    )
+    price_map = tmp_path / "map.json"
+    price_map.write_text(
+        json.dumps({"acme/acme-chat-1": {"litellm_provider": "acme", "mode": "chat", "input_cost_per_token": 1e-6,
+                                          "output_cost_per_token": 2e-6}}),
+        encoding="utf-8",
+    )  # fmt: skip
+    into = tmp_path / "prices.yaml"
+    args = ["catalog", "import", "litellm", str(price_map), "--into", str(into), "--catalog", str(lower)]
+    assert main([*args, "--date", "2026-01-01"]) == 0
+    assert "matched 1, added 1" in capsys.readouterr().out
+    assert validate_catalog(lower, into).ok
+    model = load_catalog(lower, into).as_of(D(2026, 1, 2)).get("acme-chat-1")
+    assert [(p.host, p.input, p.output) for p in model.prices] == [("acme", 1.0, 2.0)]
+    # Without the layer below, the name matches nothing.
+    assert main(["catalog", "import", "litellm", str(price_map), "--into", str(tmp_path / "x.yaml"), "--dry-run"]) == 0
+    assert "matched 0" in capsys.readouterr().out
+
+
+def test_registry_runs_on_bytes() -> None:
+    """A live update can run an importer on fetched bytes: no file is read or written."""
+    data = json.dumps(
+        {"gpt-4o-mini": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 1.5e-7,
+                         "output_cost_per_token": 6e-7}}
+    ).encode()  # fmt: skip
+    request = ImportRequest(
+        base=CatalogFile(schema_version=1), data=data, label="https://example.org/map.json",
+        below=load_catalog(), date=D(2026, 11, 30),
+    )  # fmt: skip
+    result = IMPORTERS["litellm"].run(request)
+    assert (result.report.matched, result.report.unchanged, result.report.file) == (
+        1,
+        1,
+        "https://example.org/map.json",
+    )
+    assert result.catalog.models == ()  # the bundled price already says 0.15/0.60
+
+
+def test_undated_map_starts_at_release_date(tmp_path: Path) -> None:
+    """A price seen only in an undated map starts on the model's release date, never a made-up day."""
+    base = CatalogFile(
+        schema_version=1,
+        models=(
+            Model(id="m-1", provider="X", released=D(2025, 3, 1)),
+            Model(id="m-2", provider="X"),
+        ),
+    )
+    src = json.dumps(
+        {k: {"litellm_provider": "x", "mode": "chat", "input_cost_per_token": 1e-6, "output_cost_per_token": 1e-6}
+         for k in ("m-1", "m-2")}
+    ).encode()  # fmt: skip
+    from advisor.schema import Source
+
+    result = import_litellm(
+        base, src, as_of=None, source_key="map", source=Source(title="map"), since_of=lambda m: m.released
+    )
+    m1, m2 = result.catalog.models
+    assert [p.since for p in m1.prices] == [D(2025, 3, 1)]
+    assert m2.prices == ()
+    assert result.report.skipped == ("m-2: undated map and model m-2 has no release date to start the price from",)
+
+
+def test_name_index_dates_and_replacement() -> None:
+    old = Model(id="a", provider="X", aliases=(Alias("moving", until=D(2024, 10, 2)),))
+    new = Model(id="b", provider="X", aliases=(Alias("moving", since=D(2024, 10, 2)),))
+    index = NameIndex([old, new])
+    assert index.ids("MOVING") == ["a", "b"]
+    assert index.ids("moving", D(2024, 10, 1)) == ["a"]
+    assert index.resolve("moving", D(2024, 10, 2)) == ["b"]
+    index.add(Model(id="a", provider="X"))  # re-adding replaces what "a" was known as
+    assert index.ids("moving") == ["b"]
+    assert index.clash(Alias("b"), "a") == "alias 'b' is the id of model 'b'"
+
+
+def test_periods_set_and_retire() -> None:
+    first = PricePeriod(input=1, output=2, source="s", since=D(2025, 1, 1))
+    periods, outcome = set_price((first,), PricePeriod(input=1, output=2, source="t", since=D(2025, 6, 1)))
+    assert (periods, outcome) == ((first,), "unchanged")
+    periods, outcome = set_price(periods, PricePeriod(input=0.5, output=1, source="t", since=D(2025, 6, 1)))
+    assert outcome == "updated"
+    assert [(p.since, p.until, p.input) for p in periods] == [
+        (D(2025, 1, 1), D(2025, 6, 1), 1),
+        (D(2025, 6, 1), None, 0.5),
+    ]
+    retired = end_all(periods, D(2025, 3, 1))
+    assert [(p.since, p.until) for p in retired] == [(D(2025, 1, 1), D(2025, 3, 1))]
+    with pytest.raises(ValueError, match="dated period"):
+        set_price(periods, PricePeriod(input=1, output=1, source="t"))
