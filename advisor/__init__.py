@@ -30,10 +30,12 @@ _EXPORTS: dict[str, str] = {
     "NoCandidateError": "advisor.errors",
     "Ratings": "advisor.ratings",
     "Recommendation": "advisor.select",
+    "ReplayReport": "advisor.traffic",
     "Route": "advisor.router",
     "Router": "advisor.router",
     "UnknownMetricError": "advisor.errors",
     "UnknownModelError": "advisor.errors",
+    "Usage": "advisor.usage",
     "Workload": "advisor.workload",
     "compare": "advisor.select",
     "cost": "advisor.workload",
@@ -46,11 +48,13 @@ _EXPORTS: dict[str, str] = {
     "pareto_front_nd": "advisor.pareto",
     "plot_frontier": "advisor.plot",
     "plot_history": "advisor.plot",
+    "plot_replay": "advisor.replay_plot",
     "plot_winrates": "advisor.plot",
     "rank": "advisor.select",
     "rate": "advisor.battles",
     "read_battles": "advisor.battles",
     "recommend": "advisor.select",
+    "replay": "advisor.traffic",
     "tie_aware_ranks": "advisor.ratings",
     "uncertain_pareto_front": "advisor.pareto",
     "validate_catalog": "advisor.catalog",
@@ -72,10 +76,12 @@ __all__ = [
     "NoCandidateError",
     "Ratings",
     "Recommendation",
+    "ReplayReport",
     "Route",
     "Router",
     "UnknownMetricError",
     "UnknownModelError",
+    "Usage",
     "Workload",
     "compare",
     "cost",
@@ -88,11 +94,13 @@ __all__ = [
     "pareto_front_nd",
     "plot_frontier",
     "plot_history",
+    "plot_replay",
     "plot_winrates",
     "rank",
     "rate",
     "read_battles",
     "recommend",
+    "replay",
     "tie_aware_ranks",
     "uncertain_pareto_front",
     "validate_catalog",
@@ -129,6 +137,7 @@ if TYPE_CHECKING:
     from advisor.pareto import pareto_front, pareto_front_nd, uncertain_pareto_front
     from advisor.plot import plot_frontier, plot_history, plot_winrates, write_figure
     from advisor.ratings import BattleCounts, Ratings, fit_ratings, tie_aware_ranks, win_probability
+    from advisor.replay_plot import plot_replay
     from advisor.router import Route, Router
     from advisor.select import (
         Comparison,
@@ -140,4 +149,6 @@ if TYPE_CHECKING:
         rank,
         recommend,
     )
+    from advisor.traffic import ReplayReport, replay
+    from advisor.usage import Usage
     from advisor.workload import CostReport, ModelCost, Workload, cost

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
@@ -109,45 +110,108 @@ class ModelCost:
         return self.usd_per_month
 
 
+@dataclasses.dataclass(frozen=True, eq=False)
+class RateTable:
+    """The rates one price period charges, USD per 1M tokens, one row per long-context tier.
+
+    Row 0 holds the rates below every tier, row ``k`` the tier with the k-th lowest threshold
+    (``above[k - 1]``). NaN marks a price the period does not have: cached input and cache writes
+    then cost the row's input rate, and 1-hour cache writes the 5-minute write rate. A tier's
+    cache-write rates are the base ones scaled by the tier's input factor (tiers carry no write
+    price of their own; providers scale writes with input). With ``batch`` the batch prices form
+    the single row (batch APIs have no tiers or cache prices here).
+    """
+
+    above: np.ndarray
+    input: np.ndarray
+    output: np.ndarray
+    cached: np.ndarray
+    cache_write: np.ndarray
+    cache_write_1h: np.ndarray
+    batch: bool
+
+    def rows(self, input_tokens: np.ndarray | float) -> np.ndarray:
+        """The row that prices each request: a tier applies once the prompt is *above* its threshold."""
+        return np.searchsorted(self.above, input_tokens, side="left")
+
+    def tier_above(self, row: int) -> int | None:
+        """The threshold of the tier a row is, None for row 0."""
+        return int(self.above[row - 1]) if row else None
+
+
+def _nan(x: float | None) -> float:
+    return math.nan if x is None else x
+
+
+@functools.lru_cache(maxsize=4096)
+def rate_table(p: PricePeriod, batch: bool = False) -> RateTable:
+    """The :class:`RateTable` of one price period (cached: periods are immutable)."""
+    if batch and (p.batch_input is not None or p.batch_output is not None):
+        one = np.array
+        return RateTable(
+            above=np.zeros(0),
+            input=one([p.batch_input if p.batch_input is not None else p.input]),
+            output=one([p.batch_output if p.batch_output is not None else p.output]),
+            cached=one([math.nan]),
+            cache_write=one([math.nan]),
+            cache_write_1h=one([math.nan]),
+            batch=True,
+        )
+    tiers = sorted(p.long_context, key=lambda t: t.above_input_tokens)
+    rows = [(p.input, p.output, _nan(p.cached_input), _nan(p.cache_write), _nan(p.cache_write_1h))]
+    for t in tiers:
+        factor = t.input / p.input if p.input > 0 else math.nan
+        rows.append(
+            (t.input, t.output, _nan(t.cached_input), _nan(p.cache_write) * factor, _nan(p.cache_write_1h) * factor)
+        )
+    cols = np.array(rows, dtype=float).T
+    return RateTable(
+        above=np.array([t.above_input_tokens for t in tiers], dtype=float),
+        input=cols[0],
+        output=cols[1],
+        cached=cols[2],
+        cache_write=cols[3],
+        cache_write_1h=cols[4],
+        batch=False,
+    )
+
+
 def request_costs(
     input_rate: np.ndarray,
     output_rate: np.ndarray,
     cached_rate: np.ndarray,
     *,
-    input_tokens: float,
-    output_tokens: np.ndarray,
-    cached_share: float,
+    input_tokens: np.ndarray | float,
+    output_tokens: np.ndarray | float,
+    cached_tokens: np.ndarray | float = 0.0,
+    cache_write_rate: np.ndarray | float = math.nan,
+    cache_write_1h_rate: np.ndarray | float = math.nan,
+    cache_write_tokens: np.ndarray | float = 0.0,
+    cache_write_1h_tokens: np.ndarray | float = 0.0,
 ) -> np.ndarray:
-    """USD per request for arrays of rates (USD per 1M tokens); NaN cached rate = no cache price.
+    """USD per request, elementwise over arrays of rates (USD per 1M tokens) and token counts.
+
+    ``input_tokens`` is the whole prompt: ``cached_tokens`` (read from the cache) and
+    ``cache_write_tokens`` (written to it, the 1-hour ones included) are parts of it. A NaN rate is
+    a price the catalog does not have (see :class:`RateTable`). The one pricing rule of advisor:
+    assumed workloads and replayed requests both go through it.
 
     >>> float(request_costs(np.array([5.0]), np.array([15.0]), np.array([np.nan]),
-    ...     input_tokens=3000, output_tokens=np.array([1000.0]), cached_share=0.0)[0])
+    ...     input_tokens=3000, output_tokens=np.array([1000.0]))[0])
     0.03
     """
     cached = np.where(np.isnan(cached_rate), input_rate, cached_rate)
-    input_usd = input_tokens * ((1.0 - cached_share) * input_rate + cached_share * cached)
-    return np.asarray((input_usd + output_tokens * output_rate) / 1e6)
-
-
-def _rates(p: PricePeriod, w: Workload) -> tuple[float, float, float, int | None, bool]:
-    """Rates for one price period under a workload: (input, output, cached, tier, batch)."""
-    if w.batch and (p.batch_input is not None or p.batch_output is not None):
-        return (
-            p.batch_input if p.batch_input is not None else p.input,
-            p.batch_output if p.batch_output is not None else p.output,
-            math.nan,
-            None,
-            True,
-        )
-    tier = None
-    for t in p.long_context:
-        if w.input_tokens > t.above_input_tokens and (tier is None or t.above_input_tokens > tier.above_input_tokens):
-            tier = t
-    if tier is not None:
-        cached = tier.cached_input if tier.cached_input is not None else math.nan
-        return tier.input, tier.output, cached, tier.above_input_tokens, False
-    cached = p.cached_input if p.cached_input is not None else math.nan
-    return p.input, p.output, cached, None, False
+    write = np.where(np.isnan(cache_write_rate), input_rate, cache_write_rate)
+    write_1h = np.where(np.isnan(cache_write_1h_rate), write, cache_write_1h_rate)
+    plain = np.subtract(np.subtract(input_tokens, cached_tokens), cache_write_tokens)
+    usd = (
+        plain * input_rate
+        + np.multiply(cached_tokens, cached)
+        + np.subtract(cache_write_tokens, cache_write_1h_tokens) * write
+        + np.multiply(cache_write_1h_tokens, write_1h)
+        + np.multiply(output_tokens, output_rate)
+    )
+    return np.asarray(usd / 1e6)
 
 
 def model_costs(models: Iterable[Model], workload: Workload) -> tuple[tuple[ModelCost, ...], tuple[str, ...]]:
@@ -156,7 +220,7 @@ def model_costs(models: Iterable[Model], workload: Workload) -> tuple[tuple[Mode
     Each model takes the cheapest of the price periods it carries (in a view: the hosts in force).
     """
     models = list(models)
-    rows: list[tuple[Model, PricePeriod, tuple[float, float, float, int | None, bool], float]] = []
+    rows: list[tuple[Model, PricePeriod, RateTable, int, float]] = []
     unpriced = []
     for m in models:
         if not m.prices:
@@ -164,41 +228,43 @@ def model_costs(models: Iterable[Model], workload: Workload) -> tuple[tuple[Mode
             continue
         mult = workload.output_multipliers.get(m.id, m.output_multiplier or 1.0)
         for p in m.prices:
-            rows.append((m, p, _rates(p, workload), mult))
+            table = rate_table(p, workload.batch)
+            rows.append((m, p, table, int(table.rows(workload.input_tokens)), mult))
     if not rows:
         return (), tuple(unpriced)
-    inp = np.array([r[2][0] for r in rows])
-    out = np.array([r[2][1] for r in rows])
-    cached = np.array([r[2][2] for r in rows])
-    multipliers = np.array([r[3] for r in rows])
+    at = [(r[2], r[3]) for r in rows]
+    inp = np.array([t.input[k] for t, k in at])
+    cached = np.array([t.cached[k] for t, k in at])
+    multipliers = np.array([r[4] for r in rows])
     usd = request_costs(
         inp,
-        out,
+        np.array([t.output[k] for t, k in at]),
         cached,
         input_tokens=workload.input_tokens,
         output_tokens=workload.output_tokens * multipliers,
-        cached_share=workload.cached_share,
+        cached_tokens=workload.input_tokens * workload.cached_share,
     )
     nominal = workload.input_tokens + workload.output_tokens
     best: dict[str, ModelCost] = {}
-    for (m, p, (ri, ro, rc, tier, batch), k), cost in zip(rows, usd.tolist(), strict=False):
+    for (m, p, table, k, mult), cost in zip(rows, usd.tolist(), strict=True):
         current = best.get(m.id)
         if current is not None and current.usd_per_request <= cost:
             continue
+        rc = float(table.cached[k])
         best[m.id] = ModelCost(
             id=m.id,
             name=m.name or m.id,
             provider=m.provider,
             host=p.host,
-            input_rate=ri,
-            output_rate=ro,
+            input_rate=float(table.input[k]),
+            output_rate=float(table.output[k]),
             cached_input_rate=None if math.isnan(rc) else rc,
             blended_usd_per_mtok=cost / nominal * 1e6,
             usd_per_request=cost,
             usd_per_month=None if workload.requests_per_month is None else cost * workload.requests_per_month,
-            long_context_above=tier,
-            batch_priced=batch,
-            output_multiplier=k,
+            long_context_above=table.tier_above(k),
+            batch_priced=table.batch,
+            output_multiplier=mult,
         )
     return tuple(best[m.id] for m in models if m.id in best), tuple(unpriced)
 

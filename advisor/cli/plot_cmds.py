@@ -114,6 +114,10 @@ def register(sub: Any) -> None:
     _common(p, workload=False)
     p.set_defaults(func=_winrates)
 
+    from advisor.cli.replay_cmd import register_plot
+
+    register_plot(charts, _parser)
+
 
 def _done(args: argparse.Namespace, fig: Any, chart: str) -> int:
     from advisor.plot import write_figure

@@ -1,0 +1,1089 @@
+"""Your own traffic: what it cost, and what it would have cost on another model, from usage logs.
+
+:func:`replay` streams usage records (see :mod:`advisor.usage` for the formats) and prices each
+request as the catalog priced it on the request's own date: long-context tiers and cache prices
+apply per request, through the same pricing rule as every other command
+(:func:`advisor.workload.request_costs`). Requests are grouped per (model, price periods in force)
+so each group is priced as numpy arrays. Model names resolve through the catalog's names as of
+each request's date; names that do not resolve, and models without a price that day, are listed
+with their requests and tokens, never priced at 0.
+
+The what-if moves each model's traffic to the model :func:`advisor.select.recommend` chooses for
+it (by default the cheapest model not statistically worse on the metric) as of ``as_of``, one
+choice per context-window class so that no request goes to a model whose context window it
+exceeds, and re-prices the same requests on the choice. Where the log holds comparable traffic on
+several models, each model's output tokens per request are measured relative to the others and
+the what-if scales output tokens by them.
+
+Memory does not grow with the log: per-model histograms (exact below 1,024 tokens, within 0.6%
+above) give the percentiles, and the what-if's second pass reads a compact temporary spill of the
+first pass rather than the log again.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import datetime as dt
+import functools
+import math
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from advisor.catalog import DEFAULT_METRIC, Catalog
+from advisor.errors import AdvisorError, NoCandidateError, UnknownModelError
+from advisor.schema import Model, PricePeriod
+from advisor.usage import TOKEN_FIELDS, Chunk, read_usage, records_chunks
+from advisor.workload import PER_UNITS, Per, RateTable, Workload, rate_table, request_costs
+
+__all__ = [
+    "DailyCost",
+    "MeasuredMultiplier",
+    "ModelUsage",
+    "Profile",
+    "ReplayReport",
+    "Tokens",
+    "Unpriced",
+    "WhatIf",
+    "WhatIfChoice",
+    "measured_layer",
+    "replay",
+]
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+_MIN_CELL = 20
+"""Requests a model needs in an input-size bucket for its output there to count in a measurement."""
+_EXACT = 1024
+_PER_OCTAVE = 64
+_NBINS = _EXACT + 54 * _PER_OCTAVE  # up to 2^64 tokens
+
+
+# --- the report ------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Tokens:
+    """Token counts; ``input`` is the whole prompt (``cached`` and ``cache_write`` are parts of it,
+    ``cache_write_1h`` a part of the writes), ``reasoning`` a part of ``output``."""
+
+    input: int
+    cached: int
+    cache_write: int
+    cache_write_1h: int
+    output: int
+    reasoning: int
+
+    @classmethod
+    def of(cls, sums: Sequence[float] | np.ndarray) -> Tokens:
+        return cls(*(round(float(x)) for x in sums))
+
+
+@dataclasses.dataclass(frozen=True)
+class Profile:
+    """The shape of a model's requests: token percentiles (p50/p90/p99), means and shares."""
+
+    input_p50: float
+    input_p90: float
+    input_p99: float
+    output_p50: float
+    output_p90: float
+    output_p99: float
+    mean_input: float
+    mean_output: float
+    input_output_ratio: float | None
+    """Input tokens per output token over all requests (None when there is no output)."""
+    cached_share: float
+    """Share of input tokens read from the cache."""
+    cache_write_share: float
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelUsage:
+    """One model's traffic in the log and what it cost, priced per request on its own date."""
+
+    model: str
+    names: tuple[str, ...]
+    """The names the log used for it."""
+    requests: int
+    tokens: Tokens
+    usd: float
+    long_context_requests: int
+    """Requests priced at a long-context tier."""
+    first_day: dt.date
+    last_day: dt.date
+    profile: Profile
+    output_multiplier: float
+    """Output tokens per request relative to a typical model, as the what-if used it."""
+    multiplier_source: str
+    """Where ``output_multiplier`` came from: ``measured from N requests``, ``catalog`` or ``assumed``."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Unpriced:
+    """Requests that could not be priced (an unknown name, no price on their date): never priced at 0."""
+
+    name: str
+    model: str | None
+    reason: str
+    requests: int
+    tokens: Tokens
+
+
+@dataclasses.dataclass(frozen=True)
+class MeasuredMultiplier:
+    """A model's output tokens per request relative to the others, on comparable traffic.
+
+    Measured by weighted least squares on log mean output per (model, input-size bucket: powers of
+    two), so models are compared on requests of the same size; scaled so the measured models that
+    have a catalog multiplier keep their geometric mean, else so that the median model is x1.
+    """
+
+    model: str
+    multiplier: float
+    requests: int
+    buckets: int
+    catalog_multiplier: float | None
+
+
+@dataclasses.dataclass(frozen=True)
+class WhatIfChoice:
+    """Where one context-window class of a model's traffic went in the what-if."""
+
+    model: str
+    requests: int
+    min_context: int | None
+    """The context window the class needed (None: fits every model's known window)."""
+    score: float | None
+    ci_lower: float | None
+    ci_upper: float | None
+    reason: str
+    """Why this model (the rule met), or why the traffic stayed."""
+
+
+@dataclasses.dataclass(frozen=True)
+class WhatIf:
+    """One model's traffic re-priced on the rule's choice, with the quality statement."""
+
+    model: str
+    criteria: str
+    metric: str
+    score_as_of: dt.date | None
+    score: float | None
+    ci_lower: float | None
+    ci_upper: float | None
+    choices: tuple[WhatIfChoice, ...]
+    actual_usd: float
+    what_if_usd: float
+    savings_usd: float
+    savings_pct: float | None
+    moved_requests: int
+    kept_requests: int
+    priced_at_as_of: int
+    """Moved requests priced at the ``as_of`` prices because the choice had no price on their date."""
+
+
+@dataclasses.dataclass(frozen=True)
+class DailyCost:
+    """Cost of one day's priced requests, actual and in the what-if (None without one)."""
+
+    day: dt.date
+    requests: int
+    actual_usd: float
+    what_if_usd: float | None
+
+
+@dataclasses.dataclass(frozen=True)
+class ReplayReport:
+    """What :func:`replay` returns (and ``advisor replay --json`` prints). Money in USD."""
+
+    sources: tuple[str, ...]
+    formats: Mapping[str, str]
+    """Each source's format (a name from ``advisor.usage.FORMATS``)."""
+    as_of: dt.date
+    first_day: dt.date | None
+    last_day: dt.date | None
+    requests: int
+    """Requests read (priced or not; skipped records not included)."""
+    priced_requests: int
+    undated_requests: int
+    """Records without a timestamp, priced as of ``as_of``."""
+    skipped: Mapping[str, int]
+    """Records read but not billed by the provider, by reason (proxy cache hits, failed requests)."""
+    tokens: Tokens
+    usd: float
+    models: tuple[ModelUsage, ...]
+    unpriced: tuple[Unpriced, ...]
+    multipliers: tuple[MeasuredMultiplier, ...]
+    metric: str
+    rule: str | None
+    """The target rule of the what-if (None: no what-if)."""
+    what_if: tuple[WhatIf, ...]
+    what_if_usd: float | None
+    savings_usd: float | None
+    savings_pct: float | None
+    daily: tuple[DailyCost, ...]
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def _sources(records_or_paths: Any, format: str | None) -> tuple[list[str], Iterator[Chunk]]:
+    """Labels of the sources and one stream of their chunks."""
+    if isinstance(records_or_paths, (str, os.PathLike)):
+        items: list[Any] = [records_or_paths]
+    elif isinstance(records_or_paths, Iterable):
+        it = iter(records_or_paths)
+        first = next(it, None)
+        if first is None:
+            raise AdvisorError("no usage logs or records given")
+        if not isinstance(first, (str, os.PathLike)):
+            stream = records_chunks(_prepend(first, it), format=format)
+            return ["<records>"], stream
+        items = [first, *it]
+    else:
+        raise TypeError(f"records_or_paths must be paths or records, not {type(records_or_paths).__name__}")
+    for x in items:
+        if not isinstance(x, (str, os.PathLike)):
+            raise TypeError(f"a list of paths holds a {type(x).__name__}")
+    from advisor.usage import _redact
+
+    labels = [_redact(os.fspath(x)) for x in items]
+
+    def chain() -> Iterator[Chunk]:
+        for x in items:
+            yield from read_usage(x, format=format)
+
+    return labels, chain()
+
+
+def _prepend(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
+    yield first
+    yield from rest
+
+
+# --- pricing ---------------------------------------------------------------------------------------
+
+
+def _periods(model: Model, view: Catalog) -> tuple[PricePeriod, ...]:
+    """The price periods a model pays in a view: its own, or its base model's for a reasoning mode."""
+    if model.prices or model.mode_of is None:
+        return model.prices
+    try:
+        return view.get(model.mode_of).prices
+    except UnknownModelError:
+        return ()
+
+
+def _price(
+    tables: Sequence[RateTable], t: np.ndarray, output: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """USD of each request (columns of ``t``, rows as :data:`TOKEN_FIELDS`) at the cheapest of the
+    tables (hosts), and whether a long-context tier priced it."""
+    out = t[4] if output is None else output
+    best: np.ndarray | None = None
+    tier = np.zeros(t.shape[1], dtype=bool)
+    for table in tables:
+        k = table.rows(t[0])
+        usd = request_costs(
+            table.input[k],
+            table.output[k],
+            table.cached[k],
+            input_tokens=t[0],
+            output_tokens=out,
+            cached_tokens=t[1],
+            cache_write_rate=table.cache_write[k],
+            cache_write_1h_rate=table.cache_write_1h[k],
+            cache_write_tokens=t[2],
+            cache_write_1h_tokens=t[3],
+        )
+        if best is None:
+            best, tier = usd, k > 0
+        else:
+            cheaper = usd < best
+            best = np.where(cheaper, usd, best)
+            tier = np.where(cheaper, k > 0, tier)
+    assert best is not None
+    return best, tier
+
+
+def _bins(x: np.ndarray) -> np.ndarray:
+    """Histogram bin of each token count: exact below 1,024, 64 bins per doubling above."""
+    x = np.asarray(x, dtype=np.float64)
+    big = x >= _EXACT
+    out = x.astype(np.int64)
+    if big.any():
+        octave = np.floor((np.log2(x[big]) - 10.0) * _PER_OCTAVE).astype(np.int64)
+        out[big] = _EXACT + octave
+    return out
+
+
+def _bin_value(b: int) -> float:
+    if b < _EXACT:
+        return float(b)
+    lo = 2.0 ** (10 + (b - _EXACT) / _PER_OCTAVE)
+    hi = 2.0 ** (10 + (b - _EXACT + 1) / _PER_OCTAVE)
+    return float(round(math.sqrt(lo * hi)))
+
+
+def _percentile(hist: np.ndarray, q: float) -> float:
+    """The smallest value whose cumulative share reaches ``q`` (numpy's ``inverted_cdf``)."""
+    total = hist.sum()
+    if total == 0:
+        return math.nan
+    cum = np.cumsum(hist)
+    b = int(np.searchsorted(cum, q * total, side="left"))
+    return _bin_value(min(b, len(hist) - 1))
+
+
+class _Stats:
+    """Running sums of one replay, growing with models and days, never with records."""
+
+    def __init__(self) -> None:
+        self.models: list[str] = []
+        self.index: dict[str, int] = {}
+        self.names: list[set[str]] = []
+        self.requests = np.zeros(0, dtype=np.int64)
+        self.tokens = np.zeros((len(TOKEN_FIELDS), 0))
+        self.usd = np.zeros(0)
+        self.tier = np.zeros(0, dtype=np.int64)
+        self.first = np.zeros(0, dtype=np.int64)
+        self.last = np.zeros(0, dtype=np.int64)
+        self.hist_in = np.zeros((0, _NBINS), dtype=np.int64)
+        self.hist_out = np.zeros((0, _NBINS), dtype=np.int64)
+        self.cells: collections.Counter[tuple[int, int]] = collections.Counter()
+        self.cell_out: collections.Counter[tuple[int, int]] = collections.Counter()
+        self.classes: dict[tuple[int, int], np.ndarray] = {}  # (model, class) -> [n, input, cached, write, output]
+        self.days: dict[int, list[float]] = {}  # day -> [requests, actual, what-if]
+
+    def slot(self, model_id: str) -> int:
+        i = self.index.get(model_id)
+        if i is not None:
+            return i
+        i = self.index[model_id] = len(self.models)
+        self.models.append(model_id)
+        self.names.append(set())
+        self.requests = np.append(self.requests, 0)
+        self.tokens = np.concatenate([self.tokens, np.zeros((len(TOKEN_FIELDS), 1))], axis=1)
+        self.usd = np.append(self.usd, 0.0)
+        self.tier = np.append(self.tier, 0)
+        self.first = np.append(self.first, np.iinfo(np.int64).max)
+        self.last = np.append(self.last, np.iinfo(np.int64).min)
+        self.hist_in = np.concatenate([self.hist_in, np.zeros((1, _NBINS), dtype=np.int64)])
+        self.hist_out = np.concatenate([self.hist_out, np.zeros((1, _NBINS), dtype=np.int64)])
+        return i
+
+
+@dataclasses.dataclass
+class _Unpriced:
+    model: str | None
+    reason: str
+    first: int
+    last: int
+    requests: int = 0
+    tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(len(TOKEN_FIELDS)))
+
+
+class _Resolver:
+    """(name, day) -> (model id, price tables) through the catalog's names as of that day."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.cache: dict[tuple[str, int], tuple[str | None, tuple[RateTable, ...], str]] = {}
+        self.view = functools.lru_cache(maxsize=16)(self._view)
+
+    def _view(self, day: int) -> Catalog:
+        return self.catalog.as_of(dt.date.fromordinal(day))
+
+    def __call__(self, name: str, day: int) -> tuple[str | None, tuple[RateTable, ...], str]:
+        key = (name, day)
+        hit = self.cache.get(key)
+        if hit is None:
+            hit = self.cache[key] = self._resolve(name, day)
+        return hit
+
+    def _resolve(self, name: str, day: int) -> tuple[str | None, tuple[RateTable, ...], str]:
+        view = self.view(day)
+        try:
+            model = view.get(name)
+        except UnknownModelError:
+            try:
+                known = self.catalog.get(name)
+            except UnknownModelError:
+                return None, (), "unknown model"
+            return known.id, (), "not in the catalog on its date"
+        periods = _periods(model, view)
+        if not periods:
+            return model.id, (), "no price on its date"
+        return model.id, tuple(rate_table(p) for p in periods), ""
+
+
+def _days(chunk: Chunk, default_day: int) -> tuple[np.ndarray, int]:
+    s = chunk.seconds
+    undated = np.isnan(s)
+    days = np.where(undated, 0.0, np.floor(s / 86400.0)).astype(np.int64) + _EPOCH_ORDINAL
+    n_undated = int(undated.sum())
+    if n_undated:
+        days[undated] = default_day
+    return days, n_undated
+
+
+# --- the replay ------------------------------------------------------------------------------------
+
+
+def replay(
+    records_or_paths: Any,
+    catalog: Catalog,
+    *,
+    format: str | None = None,
+    as_of: dt.date | None = None,
+    metric: str = DEFAULT_METRIC,
+    what_if: bool = True,
+    target: str | None = None,
+    min_score: float | None = None,
+    budget: float | None = None,
+    per: Per = "mtok",
+    measure: bool = True,
+) -> ReplayReport:
+    """Price the requests of usage logs as the catalog priced them, and what they would cost instead.
+
+    Args:
+        records_or_paths: a path, a list of paths (JSON Lines or CSV of a known format; a
+            ``postgresql://`` URL reads LiteLLM's spend-log table), or records in memory
+            (:class:`advisor.usage.Usage` objects or dicts of a JSON format).
+        catalog: the full catalog (``load_catalog()``), not a dated view: each request is priced
+            on its own date.
+        format: a name from :data:`advisor.usage.FORMATS`; None detects it per source.
+        as_of: the date the what-if chooses on (scores and prices), and the date of records
+            without a timestamp; default today.
+        metric: the quality metric of the target rule.
+        what_if: False skips the what-if (a single pass over the logs).
+        target: every model's traffic moves to the cheapest model not statistically worse than
+            this model (default: than the model itself).
+        min_score: instead, the cheapest model scoring at least this.
+        budget: the best model costing at most this, in the unit ``per`` names, at each model's
+            observed workload; with ``target`` or ``min_score``, the cheapest meeting both.
+        per: the budget's unit (``mtok``: USD per 1M blended tokens; ``request``).
+        measure: measure output multipliers where the log allows (else use the catalog's).
+
+    Raises:
+        advisor.errors.InputFileError: a bad record, naming the file (or table) and line (or row).
+        advisor.errors.AdvisorError: a bad option, or a dated view passed as the catalog.
+    """
+    if catalog.date is not None:
+        raise AdvisorError(
+            "replay prices each request on its own date: pass the full catalog (load_catalog()), "
+            "not a dated view, and the decision date as as_of"
+        )
+    if per not in ("mtok", "request"):
+        raise AdvisorError(f"per must be mtok or request for a replay, got {per!r}")
+    if target is not None and min_score is not None:
+        raise AdvisorError("give one quality bar: target or min_score")
+    day_of_decision = as_of or dt.date.today()
+    decision_view = catalog.as_of(day_of_decision)
+    if what_if:
+        decision_view.check_metric(metric)
+    labels, stream = _sources(records_or_paths, format)
+    stats = _Stats()
+    resolver = _Resolver(catalog)
+    windows = np.array(sorted({m.context_window for m in decision_view if m.context_window}), dtype=np.int64)
+    unpriced: dict[tuple[str, str], _Unpriced] = {}
+    skipped: collections.Counter[str] = collections.Counter()
+    formats: dict[str, str] = {}
+    undated = 0
+    default_day = day_of_decision.toordinal()
+    # The what-if's second pass reads this compact spill of the first, not the logs again.
+    spill = tempfile.TemporaryFile(prefix="advisor-replay-") if what_if else None  # noqa: SIM115
+    try:
+        for chunk in stream:
+            skipped.update(chunk.skipped)
+            formats.setdefault(chunk.source, chunk.format)
+            if not len(chunk):
+                continue
+            days, n_undated = _days(chunk, default_day)
+            undated += n_undated
+            kept = _first_pass(chunk, days, stats, resolver, unpriced, windows)
+            if spill is not None and kept is not None:
+                for arr in kept:
+                    np.save(spill, arr, allow_pickle=False)
+        measured = _measure(stats, catalog.as_of(day_of_decision)) if measure else {}
+        multipliers = _multipliers(stats, decision_view, measured)
+        whatifs: tuple[WhatIf, ...] = ()
+        rule = None
+        if what_if and stats.models:
+            rule, whatifs = _what_if(
+                stats,
+                decision_view,
+                catalog,
+                spill,
+                windows=windows,
+                metric=metric,
+                target=target,
+                min_score=min_score,
+                budget=budget,
+                per=per,
+                multipliers=multipliers,
+                as_of_day=default_day,
+            )
+    finally:
+        if spill is not None:
+            spill.close()
+    return _report(
+        labels,
+        formats,
+        stats,
+        unpriced,
+        skipped,
+        undated,
+        measured,
+        multipliers,
+        whatifs,
+        rule,
+        metric,
+        day_of_decision,
+        what_if,
+    )
+
+
+def _first_pass(
+    chunk: Chunk,
+    days: np.ndarray,
+    stats: _Stats,
+    resolver: _Resolver,
+    unpriced: dict[tuple[str, str], _Unpriced],
+    windows: np.ndarray,
+) -> tuple[np.ndarray, ...] | None:
+    """Price one chunk and add it to the sums; return what the what-if's pass needs of it."""
+    names = chunk.names
+    local: dict[str, int] = {}
+    for name in dict.fromkeys(names):
+        local[name] = len(local)
+    code = np.fromiter(map(local.__getitem__, names), dtype=np.int64, count=len(names))
+    key = (code << 32) | days
+    ukeys, inverse = np.unique(key, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    by_code = list(local)
+    t = chunk.tokens
+    tf = t.astype(np.float64)
+    n = len(names)
+    slot_of_key = np.full(len(ukeys), -1, dtype=np.int64)
+    tables_of_key: list[tuple[RateTable, ...]] = []
+    for j, k in enumerate(ukeys.tolist()):
+        name = by_code[k >> 32]
+        day = k & 0xFFFFFFFF
+        model_id, tables, reason = resolver(name, day)
+        tables_of_key.append(tables)
+        if tables:
+            owner = stats.slot(model_id or name)
+            slot_of_key[j] = owner
+            stats.names[owner].add(name)
+        else:
+            mask = inverse == j
+            entry = unpriced.get((name, reason))
+            if entry is None:
+                entry = unpriced[(name, reason)] = _Unpriced(model_id, reason, day, day)
+            entry.requests += int(mask.sum())
+            entry.tokens += tf[:, mask].sum(axis=1)
+            entry.first = min(entry.first, day)
+            entry.last = max(entry.last, day)
+    slot = slot_of_key[inverse]
+    priced = slot >= 0
+    usd = np.zeros(n)
+    tier = np.zeros(n, dtype=bool)
+    # One numpy pricing per distinct set of price tables (a model's periods in force).
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for j, tables in enumerate(tables_of_key):
+        if tables:
+            groups.setdefault(tuple(id(x) for x in tables), []).append(j)
+    for js in groups.values():
+        mask = np.isin(inverse, js) if len(js) > 1 else inverse == js[0]
+        usd[mask], tier[mask] = _price(tables_of_key[js[0]], tf[:, mask])
+    if not priced.any():
+        return None
+    s = slot[priced]
+    tp = tf[:, priced]
+    m = len(stats.models)
+    stats.requests += np.bincount(s, minlength=m)
+    for row in range(len(TOKEN_FIELDS)):
+        stats.tokens[row] += np.bincount(s, weights=tp[row], minlength=m)
+    stats.usd += np.bincount(s, weights=usd[priced], minlength=m)
+    stats.tier += np.bincount(s, weights=tier[priced], minlength=m).astype(np.int64)
+    d = days[priced]
+    np.minimum.at(stats.first, s, d)
+    np.maximum.at(stats.last, s, d)
+    stats.hist_in += np.bincount(s * _NBINS + _bins(tp[0]), minlength=m * _NBINS).reshape(m, _NBINS)
+    stats.hist_out += np.bincount(s * _NBINS + _bins(tp[4]), minlength=m * _NBINS).reshape(m, _NBINS)
+    # Output per (model, input-size bucket), for the multipliers.
+    bucket = np.floor(np.log2(tp[0] + 1.0)).astype(np.int64)
+    cell = s * 128 + bucket
+    ucell, cinv = np.unique(cell, return_inverse=True)
+    cinv = cinv.reshape(-1)
+    counts = np.bincount(cinv)
+    outs = np.bincount(cinv, weights=tp[4])
+    for c, k, o in zip(ucell.tolist(), counts.tolist(), outs.tolist(), strict=True):
+        stats.cells[(c >> 7, c & 127)] += k
+        stats.cell_out[(c >> 7, c & 127)] += o
+    # Sums per (model, context-window class), for the what-if's workloads.
+    need = tp[0] + tp[4]
+    cls = np.searchsorted(windows, need, side="left") if len(windows) else np.zeros(len(need), dtype=np.int64)
+    ckey = s * 4096 + cls
+    uck, ckinv = np.unique(ckey, return_inverse=True)
+    ckinv = ckinv.reshape(-1)
+    sums = [np.bincount(ckinv)] + [np.bincount(ckinv, weights=tp[r]) for r in (0, 1, 2, 4)]
+    for j, ck in enumerate(uck.tolist()):
+        cur = stats.classes.setdefault((ck // 4096, ck % 4096), np.zeros(5))
+        cur += [x[j] for x in sums]
+    # Daily sums.
+    ud, dinv = np.unique(d, return_inverse=True)
+    dinv = dinv.reshape(-1)
+    dn = np.bincount(dinv)
+    dusd = np.bincount(dinv, weights=usd[priced])
+    for day, k, u in zip(ud.tolist(), dn.tolist(), dusd.tolist(), strict=True):
+        cur_day = stats.days.setdefault(day, [0.0, 0.0, 0.0])
+        cur_day[0] += k
+        cur_day[1] += u
+    narrow = np.int32 if tp.max(initial=0) < 2**31 else np.int64
+    return (
+        s.astype(np.int32),
+        d.astype(np.int32),
+        cls.astype(np.int32),
+        t[[0, 1, 2, 3, 4]][:, priced].astype(narrow),
+        usd[priced],
+    )
+
+
+# --- output multipliers ------------------------------------------------------------------------------
+
+
+def _measure(stats: _Stats, view: Catalog) -> dict[str, MeasuredMultiplier]:
+    """Output tokens per request of each model relative to the others, on same-size requests."""
+    cells = [(m, b, k, stats.cell_out[(m, b)]) for (m, b), k in stats.cells.items() if k >= _MIN_CELL]
+    cells = [c for c in cells if c[3] > 0]
+    by_bucket: dict[int, list[int]] = {}
+    for m, b, _, _ in cells:
+        by_bucket.setdefault(b, []).append(m)
+    shared = {b for b, ms in by_bucket.items() if len(ms) >= 2}
+    cells = [c for c in cells if c[1] in shared]
+    if not cells:
+        return {}
+    # Models linked by shared buckets; measure the largest group (others are not comparable).
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for ms in (by_bucket[b] for b in shared):
+        for other in ms[1:]:
+            parent[find(other)] = find(ms[0])
+    size: collections.Counter[int] = collections.Counter()
+    for m, _, k, _ in cells:
+        size[find(m)] += k
+    root = size.most_common(1)[0][0]
+    cells = [c for c in cells if find(c[0]) == root]
+    models = sorted({c[0] for c in cells})
+    buckets = sorted({c[1] for c in cells})
+    if len(models) < 2:
+        return {}
+    mi = {m: i for i, m in enumerate(models)}
+    bi = {b: i for i, b in enumerate(buckets)}
+    a = np.zeros((len(cells) + 1, len(buckets) + len(models)))
+    y = np.zeros(len(cells) + 1)
+    for r, (m, b, k, o) in enumerate(cells):
+        w = math.sqrt(k)
+        a[r, bi[b]] = w
+        a[r, len(buckets) + mi[m]] = w
+        y[r] = w * math.log(o / k)
+    a[-1, len(buckets) :] = 1.0  # gauge: the model effects sum to 0
+    coef = np.linalg.lstsq(a, y, rcond=None)[0]
+    effect = coef[len(buckets) :]
+    catalog_mult: dict[int, float | None] = {}
+    for m in models:
+        try:
+            catalog_mult[m] = view.get(stats.models[m]).output_multiplier
+        except UnknownModelError:
+            catalog_mult[m] = None
+    anchored = [m for m in models if catalog_mult[m]]
+    if anchored:  # keep the catalog's scale where it has multipliers for measured models
+        shift = float(np.mean([math.log(catalog_mult[m] or 1.0) - effect[mi[m]] for m in anchored]))
+    else:  # else the median model is the typical one (x1)
+        shift = -float(np.median(effect))
+    out = {}
+    for m in models:
+        n = sum(c[2] for c in cells if c[0] == m)
+        nb = sum(1 for c in cells if c[0] == m)
+        out[stats.models[m]] = MeasuredMultiplier(
+            model=stats.models[m],
+            multiplier=round(float(math.exp(effect[mi[m]] + shift)), 3),
+            requests=int(n),
+            buckets=nb,
+            catalog_multiplier=catalog_mult[m],
+        )
+    return out
+
+
+def _multipliers(
+    stats: _Stats, view: Catalog, measured: Mapping[str, MeasuredMultiplier]
+) -> dict[str, tuple[float, str]]:
+    """Every model's output multiplier as the what-if uses it, and where it came from."""
+    out: dict[str, tuple[float, str]] = {}
+    for m in view:
+        if m.output_multiplier:
+            out[m.id] = (m.output_multiplier, "catalog")
+    for model_id, mm in measured.items():
+        out[model_id] = (mm.multiplier, f"measured from {mm.requests:,} requests")
+    for model_id in stats.models:
+        out.setdefault(model_id, (1.0, "assumed (no measurement, none in the catalog)"))
+    return out
+
+
+# --- the what-if ---------------------------------------------------------------------------------------
+
+
+def _what_if(
+    stats: _Stats,
+    view: Catalog,
+    catalog: Catalog,
+    spill: Any,
+    *,
+    windows: np.ndarray,
+    metric: str,
+    target: str | None,
+    min_score: float | None,
+    budget: float | None,
+    per: Per,
+    multipliers: Mapping[str, tuple[float, str]],
+    as_of_day: int,
+) -> tuple[str, tuple[WhatIf, ...]]:
+    from advisor.catalog import score_of
+    from advisor.select import recommend
+
+    benchmark, category = view.check_metric(metric)
+    if min_score is not None:
+        rule = f"the cheapest model with {metric} >= {min_score:g}"
+    elif target is not None:
+        rule = f"the cheapest model not statistically worse than {view.resolve(target)} on {metric}"
+    elif budget is not None:
+        rule = f"the best {metric} model"
+    else:
+        rule = f"the cheapest model not statistically worse than the model itself on {metric}"
+    if budget is not None:
+        rule += f" within {budget:g} {PER_UNITS[per]} at each model's workload"
+    mults = {k: v[0] for k, v in multipliers.items()}
+    choice_ids: list[str] = []
+    choice_index: dict[str, int] = {}
+    # choice[(model slot, class)] -> index into choice_ids, -1 = stays
+    plan: dict[tuple[int, int], int] = {}
+    statements: dict[int, list[WhatIfChoice]] = collections.defaultdict(list)
+    criteria: dict[int, str] = {}
+    for (slot, cls), sums in sorted(stats.classes.items()):
+        model_id = stats.models[slot]
+        requests = int(sums[0])
+        if cls >= len(windows) and len(windows):
+            statements[slot].append(
+                WhatIfChoice(model_id, requests, None, None, None, None, "exceeds every known context window: stays")
+            )
+            plan[(slot, cls)] = -1
+            continue
+        need = int(windows[cls]) if cls > 0 else None
+        pool_view = view.filter(min_context=need) if need is not None else view
+        mean_in, mean_cached, mean_out = sums[1] / requests, sums[2] / requests, sums[4] / requests
+        mult_src = mults.get(model_id, 1.0)
+        try:
+            workload = Workload(
+                input_tokens=mean_in,
+                output_tokens=mean_out / mult_src,
+                cached_share=min(1.0, mean_cached / mean_in) if mean_in > 0 else 0.0,
+                output_multipliers=mults,
+            )
+        except ValueError:
+            plan[(slot, cls)] = -1
+            statements[slot].append(WhatIfChoice(model_id, requests, need, None, None, None, "no tokens: stays"))
+            continue
+        ref = target if target is not None else (model_id if min_score is None and budget is None else None)
+        try:
+            rec = recommend(
+                pool_view, metric=metric, workload=workload, per=per, target=ref, min_score=min_score, budget=budget
+            )
+        except NoCandidateError as exc:
+            plan[(slot, cls)] = -1
+            statements[slot].append(WhatIfChoice(model_id, requests, need, None, None, None, f"stays: {exc}"))
+            continue
+        except AdvisorError as exc:
+            plan[(slot, cls)] = -1
+            statements[slot].append(WhatIfChoice(model_id, requests, need, None, None, None, f"stays: {exc}"))
+            continue
+        criteria[slot] = rec.criteria
+        c = rec.choice
+        if c.id == model_id:
+            plan[(slot, cls)] = -1
+            statements[slot].append(
+                WhatIfChoice(c.id, requests, need, c.score, c.ci_lower, c.ci_upper, f"stays: already {rec.criteria}")
+            )
+            continue
+        idx = choice_index.get(c.id)
+        if idx is None:
+            idx = choice_index[c.id] = len(choice_ids)
+            choice_ids.append(c.id)
+        plan[(slot, cls)] = idx
+        statements[slot].append(WhatIfChoice(c.id, requests, need, c.score, c.ci_lower, c.ci_upper, rec.criteria))
+
+    totals = _second_pass(stats, view, catalog, spill, plan, choice_ids, mults, as_of_day)
+    out = []
+    for slot, model_id in enumerate(stats.models):
+        try:
+            s = score_of(view.get(model_id), benchmark, category)
+        except UnknownModelError:
+            s = None
+        actual = float(stats.usd[slot])
+        what_if_usd, moved, at_as_of = totals.get(slot, (actual, 0, 0))
+        saved = actual - what_if_usd
+        out.append(
+            WhatIf(
+                model=model_id,
+                criteria=criteria.get(slot, rule),
+                metric=metric,
+                score_as_of=s.as_of if s else None,
+                score=s.value if s else None,
+                ci_lower=(s.ci_lower if s.ci_lower is not None else s.value) if s else None,
+                ci_upper=(s.ci_upper if s.ci_upper is not None else s.value) if s else None,
+                choices=_merged(statements.get(slot, [])),
+                actual_usd=actual,
+                what_if_usd=what_if_usd,
+                savings_usd=saved,
+                savings_pct=saved / actual * 100.0 if actual > 0 else None,
+                moved_requests=moved,
+                kept_requests=int(stats.requests[slot]) - moved,
+                priced_at_as_of=at_as_of,
+            )
+        )
+    return rule, tuple(out)
+
+
+def _merged(choices: Sequence[WhatIfChoice]) -> tuple[WhatIfChoice, ...]:
+    """One line per destination and reason: context classes that went the same way are summed,
+    with the smallest context window they needed."""
+    out: dict[tuple[str, str], WhatIfChoice] = {}
+    for c in choices:
+        prev = out.get((c.model, c.reason))
+        if prev is None:
+            out[(c.model, c.reason)] = c
+            continue
+        need = None if prev.min_context is None or c.min_context is None else min(prev.min_context, c.min_context)
+        out[(c.model, c.reason)] = dataclasses.replace(prev, requests=prev.requests + c.requests, min_context=need)
+    return tuple(sorted(out.values(), key=lambda c: -c.requests))
+
+
+def _load(spill: Any) -> Iterator[tuple[np.ndarray, ...]]:
+    spill.seek(0)
+    while True:
+        try:
+            parts = tuple(np.load(spill, allow_pickle=False) for _ in range(5))
+        except (EOFError, ValueError):
+            return
+        yield parts
+
+
+def _second_pass(
+    stats: _Stats,
+    view: Catalog,
+    catalog: Catalog,
+    spill: Any,
+    plan: Mapping[tuple[int, int], int],
+    choice_ids: Sequence[str],
+    mults: Mapping[str, float],
+    as_of_day: int,
+) -> dict[int, tuple[float, int, int]]:
+    """Re-price the spilled requests on their plan's choice, each on its own date."""
+    resolver = _Resolver(catalog)
+    fallback = [tuple(rate_table(p) for p in _periods(view.get(c), view)) for c in choice_ids]
+    n_slots = len(stats.models)
+    n_classes = 1 + max((cls for _, cls in plan), default=0)
+    table = np.full((n_slots, n_classes), -1, dtype=np.int64)
+    for (owner, klass), dest_index in plan.items():
+        table[owner, klass] = dest_index
+    src_mult = np.array([mults.get(m, 1.0) for m in stats.models])
+    dst_mult = np.array([mults.get(c, 1.0) for c in choice_ids] or [1.0])
+    what_if = np.zeros(n_slots)
+    moved = np.zeros(n_slots, dtype=np.int64)
+    at_as_of = np.zeros(n_slots, dtype=np.int64)
+    for s, d, cls, t, usd in _load(spill):
+        s = s.astype(np.int64)
+        dest = table[s, cls]
+        new = usd.copy()
+        go = dest >= 0
+        if go.any():
+            idx = np.flatnonzero(go)
+            dd = dest[idx]
+            days = d[idx].astype(np.int64)
+            tf = t[:, idx].astype(np.float64)
+            out = tf[4] * dst_mult[dd] / src_mult[s[idx]]
+            key = dd * (1 << 32) + days
+            ukeys, inv = np.unique(key, return_inverse=True)
+            inv = inv.reshape(-1)
+            for j, k in enumerate(ukeys.tolist()):
+                c, day = k >> 32, k & 0xFFFFFFFF
+                _, tables, _ = resolver(choice_ids[c], day)
+                sel = inv == j
+                if not tables:
+                    tables = fallback[c]
+                    np.add.at(at_as_of, s[idx][sel], 1)
+                full = np.vstack([tf[:4, sel], out[sel][None, :]])
+                new[idx[sel]] = _price(tables, full, out[sel])[0]
+            moved += np.bincount(s[idx], minlength=n_slots)
+        what_if += np.bincount(s, weights=new, minlength=n_slots)
+        ud, dinv = np.unique(d, return_inverse=True)
+        dsum = np.bincount(dinv.reshape(-1), weights=new)
+        for day, u in zip(ud.tolist(), dsum.tolist(), strict=True):
+            stats.days[day][2] += u
+    return {i: (float(what_if[i]), int(moved[i]), int(at_as_of[i])) for i in range(n_slots)}
+
+
+# --- assembling the report ------------------------------------------------------------------------------
+
+
+def _profile(stats: _Stats, slot: int) -> Profile:
+    n = max(int(stats.requests[slot]), 1)
+    tok = stats.tokens[:, slot]
+    hi, ho = stats.hist_in[slot], stats.hist_out[slot]
+    return Profile(
+        input_p50=_percentile(hi, 0.5),
+        input_p90=_percentile(hi, 0.9),
+        input_p99=_percentile(hi, 0.99),
+        output_p50=_percentile(ho, 0.5),
+        output_p90=_percentile(ho, 0.9),
+        output_p99=_percentile(ho, 0.99),
+        mean_input=float(tok[0] / n),
+        mean_output=float(tok[4] / n),
+        input_output_ratio=float(tok[0] / tok[4]) if tok[4] > 0 else None,
+        cached_share=float(tok[1] / tok[0]) if tok[0] > 0 else 0.0,
+        cache_write_share=float(tok[2] / tok[0]) if tok[0] > 0 else 0.0,
+    )
+
+
+def _report(
+    labels: list[str],
+    formats: Mapping[str, str],
+    stats: _Stats,
+    unpriced: Mapping[tuple[str, str], _Unpriced],
+    skipped: Mapping[str, int],
+    undated: int,
+    measured: Mapping[str, MeasuredMultiplier],
+    multipliers: Mapping[str, tuple[float, str]],
+    whatifs: tuple[WhatIf, ...],
+    rule: str | None,
+    metric: str,
+    as_of: dt.date,
+    what_if: bool,
+) -> ReplayReport:
+    models = []
+    for slot, model_id in enumerate(stats.models):
+        mult, origin = multipliers.get(model_id, (1.0, "assumed"))
+        models.append(
+            ModelUsage(
+                model=model_id,
+                names=tuple(sorted(stats.names[slot])),
+                requests=int(stats.requests[slot]),
+                tokens=Tokens.of(stats.tokens[:, slot]),
+                usd=float(stats.usd[slot]),
+                long_context_requests=int(stats.tier[slot]),
+                first_day=dt.date.fromordinal(int(stats.first[slot])),
+                last_day=dt.date.fromordinal(int(stats.last[slot])),
+                profile=_profile(stats, slot),
+                output_multiplier=mult,
+                multiplier_source=origin,
+            )
+        )
+    models.sort(key=lambda m: (-m.usd, m.model))
+    order = {m.model: i for i, m in enumerate(models)}
+    whatifs = tuple(sorted(whatifs, key=lambda w: order[w.model]))
+    lost = []
+    for (name, reason), u in unpriced.items():
+        span = dt.date.fromordinal(u.first).isoformat()
+        if u.last != u.first:
+            span += f" to {dt.date.fromordinal(u.last).isoformat()}"
+        why = reason if reason == "unknown model" else f"{reason} ({span})"
+        lost.append(Unpriced(name, u.model, why, u.requests, Tokens.of(u.tokens)))
+    lost.sort(key=lambda u: (-u.requests, u.name))
+    all_days = sorted(stats.days)
+    total_tokens = stats.tokens.sum(axis=1) + sum((u.tokens for u in unpriced.values()), np.zeros(len(TOKEN_FIELDS)))
+    priced = int(stats.requests.sum())
+    usd = float(stats.usd.sum())
+    wi_usd = sum(w.what_if_usd for w in whatifs) if what_if and whatifs else None
+    saved = usd - wi_usd if wi_usd is not None else None
+    return ReplayReport(
+        sources=tuple(labels),
+        formats=dict(formats),
+        as_of=as_of,
+        first_day=dt.date.fromordinal(all_days[0]) if all_days else None,
+        last_day=dt.date.fromordinal(all_days[-1]) if all_days else None,
+        requests=priced + sum(u.requests for u in unpriced.values()),
+        priced_requests=priced,
+        undated_requests=undated,
+        skipped=dict(sorted(skipped.items())),
+        tokens=Tokens.of(total_tokens),
+        usd=usd,
+        models=tuple(models),
+        unpriced=tuple(lost),
+        multipliers=tuple(sorted(measured.values(), key=lambda m: m.model)),
+        metric=metric,
+        rule=rule,
+        what_if=whatifs,
+        what_if_usd=wi_usd,
+        savings_usd=saved,
+        savings_pct=(saved / usd * 100.0) if saved is not None and usd > 0 else None,
+        daily=tuple(
+            DailyCost(
+                dt.date.fromordinal(day),
+                int(stats.days[day][0]),
+                stats.days[day][1],
+                stats.days[day][2] if wi_usd is not None else None,
+            )
+            for day in all_days
+        ),
+    )
+
+
+# --- the measured multipliers as a catalog layer ---------------------------------------------------------
+
+
+def measured_layer(report: ReplayReport) -> Any:
+    """The measured output multipliers as a catalog layer (``advisor.schema.CatalogFile``).
+
+    Dated and sourced: the source is ``measured from N requests`` of the log's days, retrieved
+    on the log's last day. Raises AdvisorError when nothing was measured.
+    """
+    from advisor.schema import CatalogFile, Model, Source
+
+    if not report.multipliers:
+        raise AdvisorError(
+            "no output multipliers measured: the log needs comparable traffic (requests of the same "
+            f"input size, {_MIN_CELL}+ per model) on at least two models"
+        )
+    n = sum(m.requests for m in report.multipliers)
+    day = report.last_day or report.as_of
+    key = f"replay-{day.isoformat()}"
+    per_model = "; ".join(f"{m.model} x{m.multiplier:g} from {m.requests:,} requests" for m in report.multipliers)
+    source = Source(
+        title=f"measured from {n:,} requests",
+        retrieved=day,
+        note=(
+            f"Output tokens per request relative to the other models on requests of the same input size, "
+            f"measured by advisor replay from {', '.join(report.sources)} "
+            f"({report.first_day} to {report.last_day}): {per_model}."
+        ),
+    )
+    models = tuple(Model(id=m.model, output_multiplier=m.multiplier) for m in report.multipliers)
+    return CatalogFile(schema_version=1, sources={key: source}, models=models)
+
+
+def write_measured_layer(report: ReplayReport, path: str | os.PathLike[str]) -> None:
+    """Write :func:`measured_layer` to ``path`` atomically (see :mod:`advisor.writer`)."""
+    from advisor.writer import write_catalog_file
+
+    write_catalog_file(path, measured_layer(report))
