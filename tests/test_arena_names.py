@@ -324,3 +324,32 @@ def test_moving_names_that_do_not_overlap_are_fine(tmp_path: Path) -> None:
         ("x", "None", "2025-02-01"),
         ("x", "2025-02-01", "None"),
     ]
+
+
+MAKERS = ("openai", "anthropic", "google", "xai", "deepseek", "mistral", "alibaba", "moonshotai", "zhipuai", "zai")
+MAKERS += ("minimax", "amazon-bedrock", "cohere")
+
+
+def test_joined_models_were_released_before_the_arena_rated_them(names: ArenaNames, shared_data: Path) -> None:
+    """models.dev's release date (the maker's own listing) is on or before the first board with the name."""
+    with open(shared_data / "models" / "models_dev_f3fc692.derived.json", encoding="utf-8") as fh:
+        dev = json.load(fh)
+    released: dict[str, str] = {}
+    for maker in MAKERS:
+        for key, entry in dev[maker]["models"].items():
+            if entry.get("release_date"):
+                released[key.casefold()] = min(released.get(key.casefold(), "9999"), str(entry["release_date"]))
+    first: dict[str, str] = {}
+    for board, on_board in _boards(shared_data).items():
+        day = board.rsplit("_", 1)[1].removesuffix(".json")
+        for n in on_board:
+            first[n] = min(first.get(n, day), day)
+    checked = {
+        n: (released[j.model.casefold()], first[n])
+        for n, j in names.joins.items()
+        if n in first and j.model.casefold() in released
+    }
+    assert len(checked) == 56
+    assert checked["gemini-3-pro"] == ("2025-11-18", "2025-12-11")
+    assert checked["gemini-3-flash"] == ("2025-12-17", "2025-12-17")
+    assert [n for n, (rel, seen) in checked.items() if rel[:10] > seen] == []
