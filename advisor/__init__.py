@@ -24,8 +24,10 @@ _EXPORTS: dict[str, str] = {
     "Comparison": "advisor.select",
     "CostOfQuality": "advisor.history",
     "CostReport": "advisor.workload",
+    "Freshness": "advisor.freshness",
     "Frontier": "advisor.select",
     "Leaderboard": "advisor.select",
+    "Listing": "advisor.listing",
     "ModelCost": "advisor.workload",
     "NoCandidateError": "advisor.errors",
     "Ratings": "advisor.ratings",
@@ -43,6 +45,7 @@ _EXPORTS: dict[str, str] = {
     "fit_ratings": "advisor.ratings",
     "frontier": "advisor.select",
     "load_catalog": "advisor.catalog",
+    "metrics": "advisor.listing",
     "models": "advisor.listing",
     "pareto_front": "advisor.pareto",
     "pareto_front_nd": "advisor.pareto",
@@ -70,8 +73,10 @@ __all__ = [
     "Comparison",
     "CostOfQuality",
     "CostReport",
+    "Freshness",
     "Frontier",
     "Leaderboard",
+    "Listing",
     "ModelCost",
     "NoCandidateError",
     "Ratings",
@@ -89,6 +94,7 @@ __all__ = [
     "fit_ratings",
     "frontier",
     "load_catalog",
+    "metrics",
     "models",
     "pareto_front",
     "pareto_front_nd",
@@ -132,8 +138,9 @@ if TYPE_CHECKING:
         UnknownMetricError,
         UnknownModelError,
     )
+    from advisor.freshness import Freshness
     from advisor.history import CostOfQuality, cost_of_quality
-    from advisor.listing import models
+    from advisor.listing import Listing, metrics, models
     from advisor.pareto import pareto_front, pareto_front_nd, uncertain_pareto_front
     from advisor.plot import plot_frontier, plot_history, plot_winrates, write_figure
     from advisor.ratings import BattleCounts, Ratings, fit_ratings, tie_aware_ranks, win_probability

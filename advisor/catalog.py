@@ -223,6 +223,21 @@ def _first_seen(m: Model) -> dt.date | None:
     return min(dates) if dates else None
 
 
+def _as_mode(mode: Model, base: Model | None) -> Model:
+    """A reasoning mode as decisions see it: its base model's prices, limits and retirement where it
+    gives none of its own (its own ``output_multiplier`` stays: None means output tokens unknown)."""
+    if base is None:
+        return mode
+    return dataclasses.replace(
+        mode,
+        prices=mode.prices or base.prices,
+        context_window=mode.context_window or base.context_window,
+        max_output_tokens=mode.max_output_tokens or base.max_output_tokens,
+        retired=mode.retired or base.retired,
+        successor=mode.successor or (None if mode.retired else base.successor),
+    )
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class Catalog:
     """Models with their prices and scores; either the full history or a view at one date.
@@ -240,6 +255,10 @@ class Catalog:
     warnings: tuple[Problem, ...] = ()
     notices: tuple[str, ...] = ()
     date: dt.date | None = None
+    full: Catalog | None = None
+    """The whole-history catalog a view or filtered catalog came from (snapshot sizes are counted there)."""
+    scope: tuple[str, ...] = ()
+    """The filters applied, in words (``provider OpenAI``): ranks and frontiers are computed within them."""
 
     def __iter__(self) -> Iterator[Model]:
         return iter(self.models)
@@ -267,10 +286,12 @@ class Catalog:
             first = _first_seen(m)
             if first is not None and first > day:
                 continue
+            if m.mode_of is not None:
+                m = _as_mode(m, self._by_id.get(m.mode_of) or (self.full or self)._by_id.get(m.mode_of))
             prices = tuple(p for p in m.prices if in_force(p, day))
             scores = tuple(s for s in m.scores if newest.get((s.benchmark, s.category)) == s.as_of)
             models.append(dataclasses.replace(m, prices=prices, scores=scores))
-        return dataclasses.replace(self, models=tuple(models), date=day)
+        return dataclasses.replace(self, models=tuple(models), date=day, full=self.full or self)
 
     def first_date(self) -> dt.date | None:
         """The earliest day on which any model of the catalog existed, if any has a date."""
@@ -321,10 +342,18 @@ class Catalog:
         if min_context is not None and min_context < 0:
             raise ValueError(f"min_context must be >= 0, got {min_context}")
         providers = None
+        scope = list(self.scope)
         if provider is not None:
             wanted = [provider] if isinstance(provider, str) else list(provider)
             providers = {p.casefold() for p in wanted}
+            scope.append("provider " + ", ".join(wanted))
         dropped = {self.resolve(name) for name in exclude}
+        if open_weights is not None:
+            scope.append("open weights" if open_weights else "closed weights")
+        if min_context is not None:
+            scope.append(f"context >= {min_context:,} tokens")
+        if dropped:
+            scope.append("excluding " + ", ".join(sorted(dropped)))
         kept = tuple(
             m
             for m in self.models
@@ -333,7 +362,23 @@ class Catalog:
             and (open_weights is None or bool(m.open_weights) == open_weights)
             and (min_context is None or (m.context_window or 0) >= min_context)
         )
-        return dataclasses.replace(self, models=kept)
+        return dataclasses.replace(self, models=kept, full=self.full or self, scope=tuple(scope))
+
+    @functools.cached_property
+    def snapshot_sizes(self) -> Mapping[tuple[str, str], Mapping[dt.date, int]]:
+        """Models per dated snapshot of each ``(benchmark, category)`` over the whole history.
+
+        Counted on :attr:`full` (unfiltered, every date), so a view can say how many models the
+        snapshot it uses holds, and whether a newer, smaller one hides an older, fuller one.
+        """
+        if self.full is not None:
+            return self.full.snapshot_sizes
+        sizes: dict[tuple[str, str], dict[dt.date, int]] = {}
+        for m in self.models:
+            for s in m.scores:
+                by_day = sizes.setdefault((s.benchmark, s.category), {})
+                by_day[s.as_of] = by_day.get(s.as_of, 0) + 1
+        return sizes
 
     @functools.cached_property
     def _by_id(self) -> dict[str, Model]:
@@ -382,6 +427,12 @@ def validate_catalog(*paths: str | os.PathLike[str], bundled: bool = True) -> Va
             count = len(merged)
         except CatalogError as exc:
             problems.extend(exc.problems)
+        else:
+            from advisor.freshness import hidden_snapshots
+
+            hidden = hidden_snapshots(loaded)
+            for label in dict.fromkeys(h.file for h in hidden):
+                warnings += tuple(_with_lines(label, [h for h in hidden if h.file == label]))
     files = [bundled_catalog_path()] if bundled else []
     return ValidationReport(
         files=tuple(os.fspath(f) for f in (*files, *paths)), problems=tuple(problems), warnings=warnings, models=count

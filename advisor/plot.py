@@ -35,6 +35,7 @@ from advisor._chart import (
 from advisor._io import atomic_write_bytes, atomic_write_text
 from advisor.catalog import DEFAULT_METRIC, Catalog, score_of
 from advisor.errors import AdvisorError, NoCandidateError, OptionalDependencyError
+from advisor.freshness import STALE_AFTER_DAYS
 from advisor.money import usd
 from advisor.workload import PER_UNITS, Per, Workload
 
@@ -280,7 +281,8 @@ def plot_frontier(
     )
     subtitle = (
         f"{len(p.options)} models with a price and a {_e(metric)} score; {len(p.left_out)} left out "
-        f"(no price, no score or retired). Workload: {workload_text}. Error bars: 95% CI."
+        f"(no price, no score, retired or too small). Workload: {workload_text}. Error bars: 95% CI."
+        f"<br>{_e(p.freshness.caption())}"
     )
     if rec is not None:
         subtitle += f"<br>Recommended: <b>{_e(rec.choice.id)}</b>, {_e(rec.criteria)}"
@@ -295,8 +297,7 @@ def plot_frontier(
     layout["xaxis"] = _axis(cost_title, type="log", range=x_range, tickvals=tickvals, ticktext=ticktext)
     layout["yaxis"] = _axis(f"{_e(bench.name)} score ({_e(bench.scale)}{direction})", range=y_range)
     layout["annotations"] = annotations
-    if rec is not None or rec_note:
-        layout["margin"] = {**_MARGIN, "t": 118}
+    layout["margin"] = {**_MARGIN, "t": 136 if rec is not None or rec_note else 118}
     fig.update_layout(**layout)
     return fig
 
@@ -365,11 +366,14 @@ def plot_history(
         end=end,
         workload=workload,
     )
-    return history_figure(data, catalog, title=title)
+    return history_figure(data, catalog, title=title, as_of=end)
 
 
-def history_figure(data: CostOfQuality, catalog: Catalog, *, title: str | None = None) -> Figure:
-    """Draw a :class:`~advisor.history.CostOfQuality` (see :func:`plot_history`)."""
+def history_figure(
+    data: CostOfQuality, catalog: Catalog, *, title: str | None = None, as_of: dt.date | None = None
+) -> Figure:
+    """Draw a :class:`~advisor.history.CostOfQuality` (see :func:`plot_history`); ``as_of`` (default
+    today) is the date the subtitle measures the newest snapshot's age from."""
     go = _go()
     found = data.priced
     if not found:
@@ -472,6 +476,14 @@ def history_figure(data: CostOfQuality, catalog: Catalog, *, title: str | None =
         + (" = its own score in each snapshot (Arena scales drift between snapshots)" if data.bar_model else "")
         + f". Point scores; blended at {_e(w.blend)}."
     )
+    day = as_of or dt.date.today()
+    newest = data.points[-1].date
+    age = (day - newest).days
+    subtitle += (
+        f"<br>Snapshots {data.points[0].date} to {newest} (the newest {age:,} days before {day}), "
+        "each with the prices in force that day."
+        + (f" Over {STALE_AFTER_DAYS} days old: see `advisor catalog update`." if age > STALE_AFTER_DAYS else "")
+    )
     if data.fall_from_bar_pct is not None:
         subtitle += (
             f"<br>Against {_e(data.bar_model)}'s own price on {data.points[0].date}: "
@@ -492,7 +504,7 @@ def history_figure(data: CostOfQuality, catalog: Catalog, *, title: str | None =
         range=[x_range[0].isoformat(), x_range[1].isoformat()],
     )
     layout["annotations"] = annotations
-    layout["margin"] = {**_MARGIN, "t": 110}
+    layout["margin"] = {**_MARGIN, "t": 128}
     fig.update_layout(**layout)
     return fig
 
@@ -590,11 +602,12 @@ def plot_winrates(
     subtitle = (
         f"Expected share of {_e(metric)} battles the row model wins against the column model "
         f"(Bradley-Terry, ties as half wins), top {n} by tie-aware rank."
+        f"<br>{_e(board.freshness.caption())}"
     )
     layout = _base_layout(_e(heading), subtitle)
     layout["xaxis"] = _axis("Opponent (column)", type="category", showgrid=False, tickangle=-35, side="bottom")
     layout["yaxis"] = _axis("Model (row)", type="category", showgrid=False, autorange="reversed")
-    layout["margin"] = {"l": 230, "r": 40, "t": 100, "b": 190}
+    layout["margin"] = {"l": 230, "r": 40, "t": 118, "b": 190}
     layout["width"] = max(760, 230 + 40 + 62 * n + 90)
     layout["height"] = max(560, 100 + 190 + 46 * n)
     fig.update_layout(**layout)

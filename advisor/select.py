@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,18 +22,32 @@ from advisor.ratings import tie_aware_ranks, win_probability
 from advisor.schema import Model, Score
 from advisor.workload import PER_UNITS, ModelCost, Per, Workload, model_costs
 
+if TYPE_CHECKING:
+    from advisor.freshness import Freshness
+
+
+LEFT_OUT_KINDS: tuple[str, ...] = ("unscored", "retired", "too-large", "unpriced")
+"""Why models are left out, in the order people should read them: priced current models without a
+score (the ones a user would miss), then retired ones, then those too small for the request, then
+those without a price."""
+
 
 @dataclasses.dataclass(frozen=True)
 class LeftOut:
-    """A model a decision could not consider, and why (no price, no score, retired)."""
+    """A model a decision could not consider, why (``reason``, for people) and ``kind``, one of
+    :data:`LEFT_OUT_KINDS`."""
 
     id: str
     reason: str
+    kind: str = "unpriced"
 
 
 @dataclasses.dataclass(frozen=True)
 class Option:
-    """A model as a decision sees it: its cost at the workload and its score with 95% CI."""
+    """A model as a decision sees it: its cost at the workload and its score with 95% CI.
+
+    Without a metric (a cost table) the score fields are NaN and ``score_as_of`` is None.
+    """
 
     id: str
     name: str
@@ -42,7 +58,7 @@ class Option:
     ci_lower: float
     ci_upper: float
     votes: int | None
-    score_as_of: dt.date
+    score_as_of: dt.date | None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,50 +71,51 @@ class Pool:
     lower: np.ndarray
     upper: np.ndarray
     left_out: tuple[LeftOut, ...]
-    metric: str
+    metric: str | None
     higher_is_better: bool
     elo: tuple[float, float] | None
     as_of: dt.date
+    freshness: Freshness
+    scope: tuple[str, ...] = ()
 
 
 def pool(
     catalog: Catalog,
     *,
-    metric: str = DEFAULT_METRIC,
+    metric: str | None = DEFAULT_METRIC,
     workload: Workload | None = None,
     per: Per = "mtok",
     models: Sequence[Model] | None = None,
 ) -> Pool:
-    """Every model of the view that has both a price and a score, with the rest in ``left_out``.
+    """The one funnel from a catalog view to arrays: every model with a price and a score, the rest
+    in ``left_out`` with the reason, and the dates of the data used.
 
-    Scores of lower-is-better metrics are negated in the arrays so that higher is always better;
-    ``Option`` keeps the catalog's own values. Retired models are left out.
+    The same rules for every decision and for cost tables (``metric=None``: no score needed):
+    a model retired on or before the view's date is left out ("retired on DATE (successor: X)");
+    a request larger than its context window or output limit leaves it out; then models without
+    a price or without a score. ``left_out`` is ordered by :data:`LEFT_OUT_KINDS` (priced but
+    unscored models newest first, retired ones most recent first, then by id). Scores of
+    lower-is-better metrics are negated in the arrays so that higher is always better; ``Option``
+    keeps the catalog's own values. Reasoning modes are priced as the view gives them (their base
+    model's prices; see :func:`~advisor.workload.model_costs`).
     """
+    from advisor.freshness import freshness
+
     view = catalog.view()
-    benchmark, category = view.check_metric(metric)
+    benchmark = view.check_metric(metric)[0] if metric is not None else ""
     if per not in PER_UNITS:
         raise ValueError(f"per must be one of {', '.join(PER_UNITS)}, got {per!r}")
     w = workload or Workload()
     if per == "month" and w.requests_per_month is None:
         raise AdvisorError("costs per month need the number of requests per month (--requests)")
-    bench = view.benchmarks[benchmark]
-    left: list[LeftOut] = []
-    scored: list[tuple[Model, Score]] = []
     day = view.date or dt.date.today()
-    for m in models if models is not None else view.models:
-        if m.retired is not None and m.retired <= day:
-            left.append(LeftOut(m.id, f"retired on {m.retired}"))
-            continue
-        s = score_of(m, benchmark, category)
-        if s is None:
-            left.append(LeftOut(m.id, f"no {metric} score"))
-            continue
-        scored.append((m, s))
-    costs, unpriced = model_costs([m for m, _ in scored], w)
-    left.extend(LeftOut(mid, "no price") for mid in unpriced)
+    kept, left = _gate(view, models, w, metric)
+    costs, unpriced = model_costs([m for m, _ in kept], w)
+    left.extend((LeftOut(mid, "no price", "unpriced"), (0, mid)) for mid in unpriced)
     by_id = {c.id: c for c in costs}
     options = []
-    for m, s in scored:
+    nan = math.nan
+    for m, s in kept:
         c = by_id.get(m.id)
         if c is None:
             continue
@@ -109,29 +126,71 @@ def pool(
                 provider=m.provider,
                 host=c.host,
                 cost=c,
-                score=s.value,
-                ci_lower=s.ci_lower if s.ci_lower is not None else s.value,
-                ci_upper=s.ci_upper if s.ci_upper is not None else s.value,
-                votes=s.votes,
-                score_as_of=s.as_of,
+                score=s.value if s else nan,
+                ci_lower=(s.ci_lower if s.ci_lower is not None else s.value) if s else nan,
+                ci_upper=(s.ci_upper if s.ci_upper is not None else s.value) if s else nan,
+                votes=s.votes if s else None,
+                score_as_of=s.as_of if s else None,
             )
         )
-    sign = 1.0 if bench.higher_is_better else -1.0
+    bench = view.benchmarks[benchmark] if metric is not None else None
+    higher = bench.higher_is_better if bench is not None else True
+    sign = 1.0 if higher else -1.0
     amounts = [o.cost.amount(per) for o in options]
     lower = np.array([o.ci_lower for o in options], dtype=float)
     upper = np.array([o.ci_upper for o in options], dtype=float)
+    priced = [m for m, _ in kept if m.id in by_id]
     return Pool(
         options=tuple(options),
         cost=np.array(amounts, dtype=float),
         score=sign * np.array([o.score for o in options], dtype=float),
         lower=lower if sign > 0 else -upper,
         upper=upper if sign > 0 else -lower,
-        left_out=tuple(sorted(left, key=lambda x: x.id)),
+        left_out=_ordered(left),
         metric=metric,
-        higher_is_better=bench.higher_is_better,
-        elo=(bench.elo_scale, bench.elo_base) if bench.elo_scale else None,
+        higher_is_better=higher,
+        elo=(bench.elo_scale, bench.elo_base) if bench is not None and bench.elo_scale else None,
         as_of=day,
+        freshness=freshness(view, priced, metric),
+        scope=view.scope,
     )
+
+
+_SortKey = tuple[int, str]
+
+
+def _gate(
+    view: Catalog, models: Sequence[Model] | None, w: Workload, metric: str | None
+) -> tuple[list[tuple[Model, Score | None]], list[tuple[LeftOut, _SortKey]]]:
+    """The funnel's rules before prices: retirement, request size, score (when ``metric``)."""
+    benchmark, category = view.check_metric(metric) if metric is not None else ("", "")
+    day = view.date or dt.date.today()
+    left: list[tuple[LeftOut, _SortKey]] = []
+    kept: list[tuple[Model, Score | None]] = []
+    for m in models if models is not None else view.models:
+        if m.retired is not None and m.retired <= day:
+            succ = f" (successor: {m.successor})" if m.successor else ""
+            left.append((LeftOut(m.id, f"retired on {m.retired}{succ}", "retired"), (-m.retired.toordinal(), m.id)))
+            continue
+        too_large = w.too_large_for(m)
+        if too_large is not None:
+            left.append((LeftOut(m.id, too_large, "too-large"), (0, m.id)))
+            continue
+        s = score_of(m, benchmark, category) if metric is not None else None
+        if metric is not None and s is None:
+            if m.prices:
+                newest = -(m.released or dt.date.min).toordinal()
+                left.append((LeftOut(m.id, f"no {metric} score", "unscored"), (newest, m.id)))
+            else:
+                left.append((LeftOut(m.id, f"no price and no {metric} score", "unpriced"), (0, m.id)))
+            continue
+        kept.append((m, s))
+    return kept, left
+
+
+def _ordered(left: list[tuple[LeftOut, _SortKey]]) -> tuple[LeftOut, ...]:
+    order = {kind: i for i, kind in enumerate(LEFT_OUT_KINDS)}
+    return tuple(x for x, _ in sorted(left, key=lambda x: (order[x[0].kind], x[1])))
 
 
 # --- frontier -------------------------------------------------------------------------------------
@@ -157,6 +216,8 @@ class Frontier:
     workload: Workload
     points: tuple[FrontierPoint, ...]
     left_out: tuple[LeftOut, ...]
+    freshness: Freshness
+    scope: tuple[str, ...] = ()
 
     @property
     def pareto(self) -> tuple[Option, ...]:
@@ -199,7 +260,7 @@ def frontier(
         stat = uncertain_pareto_front(p.cost, p.lower, p.upper)
         order = np.lexsort((-p.score, p.cost))
         points = [FrontierPoint(p.options[i], bool(front[i]), bool(stat[i])) for i in order if front[i] or stat[i]]
-    return Frontier(metric, PER_UNITS[per], p.as_of, w, tuple(points), p.left_out)
+    return Frontier(metric, PER_UNITS[per], p.as_of, w, tuple(points), p.left_out, p.freshness, p.scope)
 
 
 # --- recommend ------------------------------------------------------------------------------------
@@ -228,6 +289,8 @@ class Recommendation:
     qualifying: int
     considered: int
     left_out: tuple[LeftOut, ...]
+    freshness: Freshness
+    scope: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -237,6 +300,7 @@ class Nearest:
     meets_target_over_budget: Option | None
     best_within_budget: Option | None
     left_out: tuple[LeftOut, ...]
+    freshness: Freshness | None = None
 
 
 def recommend(
@@ -287,7 +351,7 @@ def recommend(
     if not p.options:
         raise NoCandidateError(
             f"no model has both a price and a {metric} score as of {p.as_of}",
-            Nearest(None, None, p.left_out),
+            Nearest(None, None, p.left_out, p.freshness),
         )
     sign = 1.0 if p.higher_is_better else -1.0
     reference: Option | None = None
@@ -353,6 +417,8 @@ def recommend(
         qualifying=int(ok.sum()),
         considered=len(p.options),
         left_out=p.left_out,
+        freshness=p.freshness,
+        scope=p.scope,
     )
 
 
@@ -384,7 +450,7 @@ def _nothing(
     if best_in is None and over is None and not has_bar:
         cheapest = p.options[int(np.argmin(p.cost))]
         parts.append(f"cheapest model: {cheapest.id} at {usd(cheapest.cost.amount(per), per)}")
-    return NoCandidateError("; ".join(parts), Nearest(over, best_in, p.left_out))
+    return NoCandidateError("; ".join(parts), Nearest(over, best_in, p.left_out, p.freshness))
 
 
 # --- compare and rank -----------------------------------------------------------------------------
@@ -407,18 +473,24 @@ class RankRow:
 
 @dataclasses.dataclass(frozen=True)
 class Leaderboard:
-    """What :func:`rank` returns."""
+    """What :func:`rank` returns. Ranks are computed among the models of the view; ``scope`` names
+    the filters that made it (``provider OpenAI``), since a filter changes ranks."""
 
     metric: str
     as_of: dt.date
     rows: tuple[RankRow, ...]
     unscored: tuple[str, ...]
+    left_out: tuple[LeftOut, ...]
+    freshness: Freshness
+    scope: tuple[str, ...] = ()
 
 
 def rank(catalog: Catalog, *, metric: str = DEFAULT_METRIC, workload: Workload | None = None) -> Leaderboard:
     """The leaderboard of a view with tie-aware ranks (rank = 1 + number statistically better).
 
-    Unpriced models are ranked too (their cost is None); models without a score are listed apart.
+    Models pass the decisions' funnel (retired ones and those too small for the workload are left
+    out, with reasons, in ``left_out``); unpriced models are ranked too (their cost is None);
+    models without a score are listed in ``unscored``.
 
     >>> from advisor import load_catalog
     >>> import datetime as dt
@@ -426,18 +498,15 @@ def rank(catalog: Catalog, *, metric: str = DEFAULT_METRIC, workload: Workload |
     >>> [(r.rank, r.id) for r in top]
     [(1, 'gpt-4o-2024-05-13'), (1, 'gpt-4o-mini-2024-07-18')]
     """
+    from advisor.freshness import freshness
+
     view = catalog.view()
-    benchmark, category = view.check_metric(metric)
+    benchmark, _ = view.check_metric(metric)
     higher = view.benchmarks[benchmark].higher_is_better
-    scored = []
-    unscored = []
-    for m in view:
-        s = score_of(m, benchmark, category)
-        if s is None:
-            unscored.append(m.id)
-        else:
-            scored.append((m, s))
-    costs, _ = model_costs([m for m, _ in scored], workload or Workload())
+    w = workload or Workload()
+    kept, left = _gate(view, None, w, metric)
+    scored = [(m, s) for m, s in kept if s is not None]
+    costs, _ = model_costs([m for m, _ in scored], w)
     by_id = {c.id: c.blended_usd_per_mtok for c in costs}
     lo = np.array([s.ci_lower if s.ci_lower is not None else s.value for _, s in scored], dtype=float)
     hi = np.array([s.ci_upper if s.ci_upper is not None else s.value for _, s in scored], dtype=float)
@@ -447,7 +516,16 @@ def rank(catalog: Catalog, *, metric: str = DEFAULT_METRIC, workload: Workload |
         for (m, s), r, a, b in zip(scored, ranks, lo, hi, strict=False)
     ]
     rows.sort(key=lambda r: (r.rank, -r.score if higher else r.score, r.id))
-    return Leaderboard(metric, view.date or dt.date.today(), tuple(rows), tuple(sorted(unscored)))
+    ordered = _ordered(left)
+    return Leaderboard(
+        metric,
+        view.date or dt.date.today(),
+        tuple(rows),
+        tuple(sorted(x.id for x in ordered if x.kind in ("unscored", "unpriced"))),
+        ordered,
+        freshness(view, [m for m, _ in scored if m.id in by_id], metric),
+        view.scope,
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -475,6 +553,10 @@ class Comparison:
     p_a_beats_b: float | None
     rank_a: int | None
     rank_b: int | None
+    notes: tuple[str, ...]
+    """Why a model would be left out of a decision (retired, too small for the request), per model."""
+    freshness: Freshness
+    scope: tuple[str, ...] = ()
 
 
 def compare(
@@ -490,6 +572,8 @@ def compare(
     >>> round(c.price_ratio, 3), c.score_gap, c.significant
     (0.035, -7.0, False)
     """
+    from advisor.freshness import freshness
+
     view = catalog.view()
     benchmark, category = view.check_metric(metric)
     w = workload or Workload()
@@ -497,6 +581,8 @@ def compare(
     if ma.id == mb.id:
         raise AdvisorError(f"{a!r} and {b!r} are the same model ({ma.id})")
     costs, _ = model_costs([ma, mb], w)
+    _, gated = _gate(view, [ma, mb], w, None)
+    notes = tuple(f"{x.id}: {x.reason}" for x, _ in gated)
     by_id = {c.id: c for c in costs}
     ca, cb = by_id.get(ma.id), by_id.get(mb.id)
     ratio = ca.usd_per_request / cb.usd_per_request if ca and cb and cb.usd_per_request > 0 else None
@@ -537,4 +623,7 @@ def compare(
         p_a_beats_b=prob,
         rank_a=board.get(ma.id),
         rank_b=board.get(mb.id),
+        notes=notes,
+        freshness=freshness(view, [ma, mb], metric),
+        scope=view.scope,
     )

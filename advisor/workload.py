@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from advisor.catalog import Catalog
 from advisor.schema import Model, PricePeriod
+
+if TYPE_CHECKING:
+    from advisor.freshness import Freshness
+    from advisor.select import LeftOut
 
 Per = Literal["mtok", "request", "month"]
 PER_UNITS: Mapping[str, str] = {
@@ -19,6 +24,11 @@ PER_UNITS: Mapping[str, str] = {
     "request": "USD per request",
     "month": "USD per month",
 }
+
+
+ServiceTier = Literal["standard", "flex", "priority"]
+SERVICE_TIERS: tuple[str, ...] = ("standard", "flex", "priority")
+CacheTtl = Literal["5m", "1h"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,8 +42,13 @@ class Workload:
         input_tokens: prompt tokens per request.
         output_tokens: answer tokens per request for a typical model (before any multiplier).
         cached_share: share of the input read from the provider's prompt cache (0 to 1); priced at
-            the cached-input price where the catalog has one, else at the full input price.
-        batch: use batch-API prices where the catalog has them (others keep their normal price).
+            the cached-input price where the catalog has one, else at the full input price (marked).
+        cache_write_share: share of the input written to the prompt cache (0 to 1, with
+            ``cached_share`` at most 1 in all); priced at the cache-write price of ``cache_ttl``.
+        cache_ttl: lifetime of cache writes: ``"5m"`` (the default write price) or ``"1h"``.
+        batch: use batch-API prices (models without one keep their normal price, marked).
+        service_tier: ``"flex"`` (slower, cheaper) or ``"priority"`` (faster, dearer) prices
+            where a model has them (others keep their standard price, marked); not with ``batch``.
         requests_per_month: for the monthly cost; None leaves it out.
         output_multipliers: per model id, output tokens spent relative to a typical model
             (a reasoning model might spend 3x); overrides the catalog's ``output_multiplier``.
@@ -45,6 +60,9 @@ class Workload:
     batch: bool = False
     requests_per_month: float | None = None
     output_multipliers: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    service_tier: ServiceTier = "standard"
+    cache_write_share: float = 0.0
+    cache_ttl: CacheTtl = "5m"
 
     def __post_init__(self) -> None:
         for name in ("input_tokens", "output_tokens"):
@@ -53,8 +71,20 @@ class Workload:
                 raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
         if self.input_tokens + self.output_tokens <= 0:
             raise ValueError("a request needs input_tokens or output_tokens above 0")
-        if not 0.0 <= self.cached_share <= 1.0:
-            raise ValueError(f"cached_share must be between 0 and 1, got {self.cached_share!r}")
+        for name in ("cached_share", "cache_write_share"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1, got {getattr(self, name)!r}")
+        if self.cached_share + self.cache_write_share > 1.0 + 1e-12:
+            raise ValueError(
+                f"cached_share + cache_write_share must be at most 1, got "
+                f"{self.cached_share:g} + {self.cache_write_share:g}"
+            )
+        if self.service_tier not in SERVICE_TIERS:
+            raise ValueError(f"service_tier must be one of {', '.join(SERVICE_TIERS)}, got {self.service_tier!r}")
+        if self.cache_ttl not in ("5m", "1h"):
+            raise ValueError(f"cache_ttl must be '5m' or '1h', got {self.cache_ttl!r}")
+        if self.batch and self.service_tier != "standard":
+            raise ValueError(f"batch and service_tier {self.service_tier!r} are two ways to buy; choose one")
         if self.requests_per_month is not None and not (
             math.isfinite(self.requests_per_month) and self.requests_per_month >= 0
         ):
@@ -78,12 +108,43 @@ class Workload:
             text = f"1:{inv:.0f}" if abs(inv - round(inv)) < 1e-9 else f"1:{inv:.2f}"
         return f"{text} input:output"
 
+    @property
+    def pricing(self) -> str:
+        """The ways of buying this workload asks for, in words (empty for plain standard prices)."""
+        parts = []
+        if self.batch:
+            parts.append("batch prices")
+        if self.service_tier != "standard":
+            parts.append(f"{self.service_tier} tier prices")
+        if self.cached_share:
+            parts.append(f"{self.cached_share:.0%} of input cached")
+        if self.cache_write_share:
+            parts.append(f"{self.cache_write_share:.0%} of input written to a {self.cache_ttl} cache")
+        return ", ".join(parts)
+
+    def too_large_for(self, model: Model) -> str | None:
+        """Why a request of this workload does not fit ``model``'s limits, or None if it fits.
+
+        Output tokens count after the model's multiplier (a reasoning model's answer is longer).
+        Unknown limits fit.
+        """
+        out = self.output_tokens * self.output_multipliers.get(model.id, model.output_multiplier or 1.0)
+        if model.context_window is not None and self.input_tokens + out > model.context_window:
+            return f"context {model.context_window:,} < {self.input_tokens:,.0f} input + {out:,.0f} output tokens"
+        if model.max_output_tokens is not None and out > model.max_output_tokens:
+            return f"max output {model.max_output_tokens:,} < {out:,.0f} output tokens"
+        return None
+
 
 @dataclasses.dataclass(frozen=True)
 class ModelCost:
     """The cost of one workload on one model, at the cheapest way the catalog offers to call it.
 
-    Rates are USD per 1M tokens as applied (after batch and long-context tiers).
+    Rates are USD per 1M tokens as applied (after batch, service-tier and long-context prices).
+    ``missing`` names the prices the workload asked for that this model has not, and what was
+    charged instead (``"no batch price: standard price charged"``); ``output_tokens_unknown`` marks a
+    reasoning mode whose output-token multiplier is not known (its cost is then a lower bound,
+    at multiplier 1).
     """
 
     id: str
@@ -100,6 +161,13 @@ class ModelCost:
     """The threshold of the long-context tier that re-priced this request, if any."""
     batch_priced: bool
     output_multiplier: float
+    cache_write_rate: float | None = None
+    service_tier: str = "standard"
+    """The service tier whose prices were charged (``standard`` when the asked-for tier is missing)."""
+    missing: tuple[str, ...] = ()
+    output_tokens_unknown: bool = False
+    mode_of: str | None = None
+    """For a reasoning mode: the base model whose token prices it pays."""
 
     def amount(self, per: Per) -> float | None:
         """The cost in the unit ``per`` names (None for ``month`` without a request count)."""
@@ -108,6 +176,14 @@ class ModelCost:
         if per == "request":
             return self.usd_per_request
         return self.usd_per_month
+
+    @property
+    def marks(self) -> tuple[str, ...]:
+        """What a person should know about this price, in words (empty when nothing)."""
+        notes = list(self.missing)
+        if self.output_tokens_unknown:
+            notes.append("output tokens unknown (a lower bound at 1x output)")
+        return tuple(notes)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -119,7 +195,8 @@ class RateTable:
     then cost the row's input rate, and 1-hour cache writes the 5-minute write rate. A tier's
     cache-write rates are the base ones scaled by the tier's input factor (tiers carry no write
     price of their own; providers scale writes with input). With ``batch`` the batch prices form
-    the single row (batch APIs have no tiers or cache prices here).
+    the single row (batch APIs have no tiers or cache prices here); with a ``service_tier`` (flex,
+    priority) its prices do, with the standard cache prices.
     """
 
     above: np.ndarray
@@ -129,6 +206,8 @@ class RateTable:
     cache_write: np.ndarray
     cache_write_1h: np.ndarray
     batch: bool
+    service_tier: str = "standard"
+    """The tier whose prices the table holds (``standard`` when the period sells no other)."""
 
     def rows(self, input_tokens: np.ndarray | float) -> np.ndarray:
         """The row that prices each request: a tier applies once the prompt is *above* its threshold."""
@@ -144,8 +223,25 @@ def _nan(x: float | None) -> float:
 
 
 @functools.lru_cache(maxsize=4096)
-def rate_table(p: PricePeriod, batch: bool = False) -> RateTable:
-    """The :class:`RateTable` of one price period (cached: periods are immutable)."""
+def rate_table(p: PricePeriod, batch: bool = False, service_tier: str = "standard") -> RateTable:
+    """The :class:`RateTable` of one price period (cached: periods are immutable).
+
+    ``batch`` or ``service_tier`` ask for those prices; a period without them gives its standard
+    table (``batch`` False, ``service_tier`` ``"standard"``), so callers can mark what was missing.
+    """
+    tier_in = p.flex_input if service_tier == "flex" else p.priority_input if service_tier == "priority" else None
+    tier_out = p.flex_output if service_tier == "flex" else p.priority_output if service_tier == "priority" else None
+    if tier_in is not None or tier_out is not None:
+        return RateTable(
+            above=np.zeros(0),
+            input=np.array([tier_in if tier_in is not None else p.input]),
+            output=np.array([tier_out if tier_out is not None else p.output]),
+            cached=np.array([_nan(p.cached_input)]),
+            cache_write=np.array([_nan(p.cache_write)]),
+            cache_write_1h=np.array([_nan(p.cache_write_1h)]),
+            batch=False,
+            service_tier=service_tier,
+        )
     if batch and (p.batch_input is not None or p.batch_output is not None):
         one = np.array
         return RateTable(
@@ -214,43 +310,74 @@ def request_costs(
     return np.asarray(usd / 1e6)
 
 
+def _missing(table: RateTable, k: int, w: Workload) -> tuple[str, ...]:
+    """What the workload asked for that this rate table lacks, and what was charged instead."""
+    notes = []
+    if w.batch and not table.batch:
+        notes.append("no batch price: standard price charged")
+    if w.service_tier != "standard" and table.service_tier != w.service_tier:
+        notes.append(f"no {w.service_tier} price: standard price charged")
+    if w.cached_share and math.isnan(table.cached[k]):
+        kind = "batch cached-input" if table.batch else "cached-input"
+        notes.append(f"no {kind} price: input price charged")
+    if w.cache_write_share:
+        five, hour = table.cache_write[k], table.cache_write_1h[k]
+        if w.cache_ttl == "5m" and math.isnan(five):
+            notes.append("no cache-write price: input price charged")
+        elif w.cache_ttl == "1h" and math.isnan(hour):
+            instead = "input price" if math.isnan(five) else "5-minute write price"
+            notes.append(f"no 1h cache-write price: {instead} charged")
+    return tuple(notes)
+
+
 def model_costs(models: Iterable[Model], workload: Workload) -> tuple[tuple[ModelCost, ...], tuple[str, ...]]:
     """Cost of the workload per model (priced models) and the ids of models without a price.
 
     Each model takes the cheapest of the price periods it carries (in a view: the hosts in force).
+    A reasoning mode (``mode_of``) is priced at its base model's prices (the view gives it those)
+    times its own output multiplier; without one, its cost is marked ``output_tokens_unknown``.
+    Prices the workload asks for that a model lacks (batch, a service tier, cache prices) are
+    charged at the standard rate and named in ``missing``.
     """
     models = list(models)
+    w = workload
     rows: list[tuple[Model, PricePeriod, RateTable, int, float]] = []
     unpriced = []
     for m in models:
         if not m.prices:
             unpriced.append(m.id)
             continue
-        mult = workload.output_multipliers.get(m.id, m.output_multiplier or 1.0)
+        mult = w.output_multipliers.get(m.id, m.output_multiplier or 1.0)
         for p in m.prices:
-            table = rate_table(p, workload.batch)
-            rows.append((m, p, table, int(table.rows(workload.input_tokens)), mult))
+            table = rate_table(p, w.batch, w.service_tier)
+            rows.append((m, p, table, int(table.rows(w.input_tokens)), mult))
     if not rows:
         return (), tuple(unpriced)
     at = [(r[2], r[3]) for r in rows]
     inp = np.array([t.input[k] for t, k in at])
     cached = np.array([t.cached[k] for t, k in at])
     multipliers = np.array([r[4] for r in rows])
+    written = w.input_tokens * w.cache_write_share
     usd = request_costs(
         inp,
         np.array([t.output[k] for t, k in at]),
         cached,
-        input_tokens=workload.input_tokens,
-        output_tokens=workload.output_tokens * multipliers,
-        cached_tokens=workload.input_tokens * workload.cached_share,
+        input_tokens=w.input_tokens,
+        output_tokens=w.output_tokens * multipliers,
+        cached_tokens=w.input_tokens * w.cached_share,
+        cache_write_rate=np.array([t.cache_write[k] for t, k in at]),
+        cache_write_1h_rate=np.array([t.cache_write_1h[k] for t, k in at]),
+        cache_write_tokens=written,
+        cache_write_1h_tokens=written if w.cache_ttl == "1h" else 0.0,
     )
-    nominal = workload.input_tokens + workload.output_tokens
+    nominal = w.input_tokens + w.output_tokens
     best: dict[str, ModelCost] = {}
     for (m, p, table, k, mult), cost in zip(rows, usd.tolist(), strict=True):
         current = best.get(m.id)
         if current is not None and current.usd_per_request <= cost:
             continue
         rc = float(table.cached[k])
+        rw = float(table.cache_write_1h[k] if w.cache_ttl == "1h" else table.cache_write[k])
         best[m.id] = ModelCost(
             id=m.id,
             name=m.name or m.id,
@@ -261,22 +388,30 @@ def model_costs(models: Iterable[Model], workload: Workload) -> tuple[tuple[Mode
             cached_input_rate=None if math.isnan(rc) else rc,
             blended_usd_per_mtok=cost / nominal * 1e6,
             usd_per_request=cost,
-            usd_per_month=None if workload.requests_per_month is None else cost * workload.requests_per_month,
+            usd_per_month=None if w.requests_per_month is None else cost * w.requests_per_month,
             long_context_above=table.tier_above(k),
             batch_priced=table.batch,
             output_multiplier=mult,
+            cache_write_rate=None if math.isnan(rw) else rw,
+            service_tier=table.service_tier,
+            missing=_missing(table, k, w),
+            output_tokens_unknown=m.mode_of is not None and m.output_multiplier is None and m.id not in w.output_multipliers,
+            mode_of=m.mode_of,
         )
     return tuple(best[m.id] for m in models if m.id in best), tuple(unpriced)
 
 
 @dataclasses.dataclass(frozen=True)
 class CostReport:
-    """What :func:`cost` returns: the workload, its cost per model (cheapest first), the unpriced."""
+    """What :func:`cost` returns: the workload, its cost per model (cheapest first), the unpriced,
+    the models left out (retired, too small for the request) with reasons, and the prices' dates."""
 
-    as_of: object
+    as_of: dt.date
     workload: Workload
     costs: tuple[ModelCost, ...]
     unpriced: tuple[str, ...]
+    left_out: tuple[LeftOut, ...]
+    freshness: Freshness
 
 
 def cost(
@@ -287,7 +422,9 @@ def cost(
 ) -> CostReport:
     """The cost of a workload on the named models (all priced models when none are named).
 
-    Models named but without a price are listed in ``unpriced``; never priced at 0.
+    Models go through the same funnel as every decision (:func:`advisor.select.pool`): retired
+    models and models whose context window cannot hold the request are left out with the reason;
+    models without a price are listed in ``unpriced``, never priced at 0.
 
     >>> from advisor import load_catalog
     >>> import datetime as dt
@@ -295,9 +432,13 @@ def cost(
     >>> round(r.costs[0].blended_usd_per_mtok, 4)
     0.2625
     """
+    from advisor.select import pool
+
     view = catalog.view()
     w = workload or Workload()
     chosen = [view.get(name) for name in models] if models else list(view)
-    costs, unpriced = model_costs(chosen, w)
-    ordered = tuple(sorted(costs, key=lambda c: (c.usd_per_request, c.id)))
-    return CostReport(as_of=view.date, workload=w, costs=ordered, unpriced=unpriced)
+    p = pool(view, metric=None, workload=w, models=chosen)
+    ordered = tuple(sorted((o.cost for o in p.options), key=lambda c: (c.usd_per_request, c.id)))
+    unpriced = tuple(x.id for x in p.left_out if x.kind == "unpriced")
+    left = tuple(x for x in p.left_out if x.kind != "unpriced")
+    return CostReport(as_of=p.as_of, workload=w, costs=ordered, unpriced=unpriced, left_out=left, freshness=p.freshness)

@@ -160,7 +160,12 @@ def test_bad_input_is_one_line_and_an_exit_code(capsys, argv, code, message) -> 
 def test_nothing_qualifies_names_the_nearest_options(capsys) -> None:  # type: ignore[no-untyped-def]
     code, out, err = run(capsys, "recommend", "--target", "gpt-4o", "--budget", "0.2", "--as-of", "2024-07-24")
     assert code == 1
-    assert out == ""
+    # The data's dates and what was left out still go to stdout; the verdict is the error.
+    assert out.splitlines()[1:4] == [
+        "Scores: arena-text as of 2024-07-24 (same day as 2024-07-24), 117 models in that snapshot",
+        "Prices: in force on 2024-07-24, newest dated 2024-07-18 (6 days before 2024-07-24)",
+        "  nothing qualifies (see the error below)",
+    ]
     assert err == (
         "Error: no model meets not statistically worse than gpt-4o-2024-05-13 on arena-text and "
         "cost <= $0.20 per 1M tokens as of 2024-07-24; cheapest meeting the bar: gpt-4o-mini-2024-07-18 "

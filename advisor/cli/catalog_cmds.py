@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from advisor.cli._common import HELP_FORMATTER, Parser, add_catalog_options, load_catalog_from_args
 from advisor.cli._output import num, print_json, table, usd
+
+if TYPE_CHECKING:
+    from advisor.listing import MetricInfo, ModelRow
 
 
 def add_filter_options(p: argparse.ArgumentParser) -> None:
@@ -22,7 +27,9 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "models",
         help="list models with prices (USD per 1M tokens) and scores",
-        description="List the catalog's models with their price and score, best score first.",
+        description="List the catalog's models with their price and score, best score first; retired models "
+        "and reasoning modes are marked. With --metrics: every metric --metric accepts, with its newest "
+        "snapshot's date and size.",
         epilog="Example:\n  advisor models --as-of 2024-07-24 --provider OpenAI",
         formatter_class=HELP_FORMATTER,
     )
@@ -30,6 +37,7 @@ def register(sub: Any) -> None:
     add_filter_options(p)
     p.add_argument("--exclude", action="append", default=[], metavar="MODEL", help="leave this model out (repeatable)")
     p.add_argument("--metric", default="arena-text", help="quality metric, benchmark[/category] (default: arena-text)")
+    p.add_argument("--metrics", action="store_true", help="list the metrics (benchmark/category) instead of the models")
     p.add_argument("--json", action="store_true", help="print the library's result as JSON")
     p.set_defaults(func=_models)
 
@@ -62,12 +70,15 @@ def register(sub: Any) -> None:
 
 
 def _models(args: argparse.Namespace) -> int:
-    from advisor.listing import models
+    from advisor.cli.decide import _freshness
+    from advisor.listing import metrics, models
 
     catalog = load_catalog_from_args(args)
     if args.exclude:
         catalog = catalog.filter(exclude=args.exclude)
-    rows = models(
+    if args.metrics:
+        return _metrics(args, metrics(catalog))
+    listing = models(
         catalog,
         metric=args.metric,
         provider=args.provider,
@@ -75,8 +86,12 @@ def _models(args: argparse.Namespace) -> int:
         min_context=args.min_context,
     )
     if args.json:
-        print_json(rows)
+        print_json(listing)
         return 0
+    rows = listing.rows
+    if listing.scope:
+        print(f"Models as of {listing.as_of} among {'; '.join(listing.scope)}")
+    _freshness(listing.freshness)
     headers = [
         "model",
         "provider",
@@ -87,6 +102,7 @@ def _models(args: argparse.Namespace) -> int:
         "95% CI",
         "votes",
     ]
+    notes = [_row_notes(r) for r in rows]
     body = [
         [
             r.id,
@@ -100,13 +116,47 @@ def _models(args: argparse.Namespace) -> int:
         ]
         for r in rows
     ]
-    print(table(headers, body, right=[False, False, True, True, True, True, False, True]))
+    right = [False, False, True, True, True, True, False, True]
+    if any(notes):
+        headers.append("notes")
+        right.append(False)
+        for row, note in zip(body, notes, strict=True):
+            row.append(note)
+    print(table(headers, body, right=right))
     unpriced = sum(r.input_usd_per_mtok is None for r in rows)
     unscored = sum(r.score is None for r in rows)
+    retired = sum(r.retired is not None for r in rows)
     print(
-        f"\n{len(rows)} models as of {catalog.date}; {unpriced} without a price, "
-        f"{unscored} without a score for {args.metric}. Prices: USD per 1M tokens."
+        f"\n{len(rows)} models as of {listing.as_of}; {unpriced} without a price, "
+        f"{unscored} without a score for {args.metric}"
+        + (f", {retired} retired (decisions leave them out)" if retired else "")
+        + ". Prices: USD per 1M tokens."
     )
+    return 0
+
+
+def _row_notes(r: ModelRow) -> str:
+    parts = []
+    if r.retired is not None:
+        parts.append(f"retired on {r.retired}" + (f" (successor: {r.successor})" if r.successor else ""))
+    if r.mode_of is not None:
+        parts.append(f"mode of {r.mode_of}, its prices")
+    if r.output_tokens_unknown:
+        parts.append("output tokens unknown")
+    elif r.output_multiplier is not None and r.output_multiplier != 1:
+        parts.append(f"output x{r.output_multiplier:g}")
+    return "; ".join(parts)
+
+
+def _metrics(args: argparse.Namespace, found: Sequence[MetricInfo]) -> int:
+    if args.json:
+        print_json(found)
+        return 0
+    headers = ["metric", "benchmark", "newest snapshot", "models", "snapshots", "age (days)"]
+    body = [[m.metric, m.benchmark, str(m.as_of), num(m.models), num(m.snapshots), num(m.age_days)] for m in found]
+    print(table(headers, body, right=[False, False, False, True, True, True]))
+    day = args.as_of or dt.date.today()
+    print(f"\n{len(found)} metrics with scores as of {day}; use one with --metric.")
     return 0
 
 

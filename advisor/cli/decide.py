@@ -12,8 +12,9 @@ from advisor.cli.catalog_cmds import add_filter_options
 
 if TYPE_CHECKING:
     from advisor.catalog import Catalog
+    from advisor.freshness import Freshness
     from advisor.select import LeftOut, Option
-    from advisor.workload import Workload
+    from advisor.workload import ModelCost, Workload
 
 _AT_LEAST_0 = number(at_least=0)
 _UNIT_HEADER = {"mtok": "$/1M tok (blended)", "request": "$/request", "month": "$/month"}
@@ -53,7 +54,23 @@ def _workload_options(p: argparse.ArgumentParser, *, per: bool, requests: bool) 
     w.add_argument(
         "--cached-share", type=_AT_LEAST_0, default=0.0, metavar="F", help="share of input read from cache, 0-1"
     )
+    w.add_argument(
+        "--cache-write-share",
+        type=_AT_LEAST_0,
+        default=0.0,
+        metavar="F",
+        help="share of input written to the prompt cache, 0-1 (at the cache-write price of --cache-ttl)",
+    )
+    w.add_argument(
+        "--cache-ttl", choices=["5m", "1h"], default="5m", help="lifetime of cache writes: 5m (default) or 1h"
+    )
     w.add_argument("--batch", action="store_true", help="use batch-API prices where they exist")
+    w.add_argument(
+        "--service-tier",
+        choices=["standard", "flex", "priority"],
+        default="standard",
+        help="price at this service tier where a model sells it (flex: slower, cheaper; priority: faster)",
+    )
     if requests:
         w.add_argument("--requests", type=_AT_LEAST_0, metavar="N", help="requests per month (for monthly cost)")
     w.add_argument(
@@ -82,7 +99,10 @@ def _workload(args: argparse.Namespace, catalog: Catalog) -> Workload:
             input_tokens=args.input_tokens,
             output_tokens=args.output_tokens,
             cached_share=args.cached_share,
+            cache_write_share=args.cache_write_share,
+            cache_ttl=args.cache_ttl,
             batch=args.batch,
+            service_tier=args.service_tier,
             requests_per_month=getattr(args, "requests", None),
             output_multipliers=multipliers,
         )
@@ -182,26 +202,83 @@ def register(sub: Any) -> None:
 # --- renderers ------------------------------------------------------------------------------------
 
 
-def _header(kind: str, as_of: object, metric: str, w: Workload) -> str:
+def _header(kind: str, as_of: object, metric: str | None, w: Workload, scope: Sequence[str] = ()) -> str:
+    pricing = w.pricing
     return (
-        f"{kind} as of {as_of}, metric {metric}, workload {num(w.input_tokens)} input + "
-        f"{num(w.output_tokens)} output tokens per request ({w.blend})"
-        + (", batch prices" if w.batch else "")
-        + (f", {w.cached_share:.0%} of input cached" if w.cached_share else "")
+        f"{kind} as of {as_of}"
+        + (f", metric {metric}" if metric else "")
+        + (f", among {'; '.join(scope)}" if scope else "")
+        + f", workload {num(w.input_tokens)} input + {num(w.output_tokens)} output tokens per request ({w.blend})"
+        + (f", {pricing}" if pricing else "")
     )
+
+
+def _freshness(f: Freshness | None) -> None:
+    if f is not None:
+        for line in f.lines():
+            print(line)
+
+
+def _multipliers(costs: Sequence[ModelCost], w: Workload, limit: int = 6) -> None:
+    """Say which output multipliers were applied and which output-token counts are unknown."""
+    applied = [c for c in costs if c.output_multiplier != 1.0]
+    if applied:
+        parts = [
+            f"{c.id} x{c.output_multiplier:g}" + (" (--output-multiplier)" if c.id in w.output_multipliers else "")
+            for c in applied
+        ]
+        print(f"Output multipliers applied (output tokens spent vs a typical model): {_names(parts, limit)}")
+    unknown = [c.id for c in costs if c.output_tokens_unknown]
+    if unknown:
+        print(
+            "Output tokens unknown (reasoning modes priced at 1x output, a lower bound; "
+            f"give --output-multiplier MODEL=FACTOR): {_names(unknown, limit)}"
+        )
+
+
+def _mark(c: ModelCost, text: str) -> str:
+    return text + ("*" if c.missing or c.output_tokens_unknown else "")
+
+
+def _marks(costs: Sequence[ModelCost], limit: int = 6) -> None:
+    """The footnote for cost cells marked ``*``: what each marked model lacks."""
+    by_note: dict[str, list[str]] = {}
+    for c in costs:
+        for note in c.missing:
+            by_note.setdefault(note, []).append(c.id)
+    for note, ids in by_note.items():
+        print(f"* {note}: {_names(ids, limit)}")
+    unknown = [c.id for c in costs if c.output_tokens_unknown]
+    if unknown:
+        print(f"* output tokens unknown, cost is a lower bound: {_names(unknown, limit)}")
 
 
 def _ci(o: Option) -> str:
     return f"+{o.ci_upper - o.score:.0f}/-{o.score - o.ci_lower:.0f}"
 
 
-def _left_out(left: Sequence[LeftOut], limit: int = 8) -> None:
-    by_reason: dict[str, list[str]] = {}
+_KIND_LABEL = {
+    "unscored": "priced, no {metric} score",
+    "retired": "retired",
+    "too-large": "request too large",
+    "unpriced": "no price",
+}
+
+
+def _left_out(left: Sequence[LeftOut], metric: str | None = None, limit: int = 8) -> None:
+    """Left-out models by kind, in the library's order (the ones a user would miss first)."""
+    by_kind: dict[str, list[LeftOut]] = {}
     for x in left:
-        key = "no price" if x.reason == "no price" else ("retired" if x.reason.startswith("retired") else x.reason)
-        by_reason.setdefault(key, []).append(x.id)
-    for reason, ids in sorted(by_reason.items()):
-        print(f"Left out ({reason}): {_names(ids, limit)}")
+        by_kind.setdefault(x.kind, []).append(x)
+    for kind, items in by_kind.items():
+        label = _KIND_LABEL.get(kind, kind).format(metric=metric or "metric")
+        if kind in ("unscored", "unpriced"):
+            names = [x.id for x in items]
+        elif kind == "retired":
+            names = [f"{x.id} {x.reason.removeprefix('retired ')}" for x in items]
+        else:
+            names = [f"{x.id} ({x.reason})" for x in items]
+        print(f"Left out ({label}): {_names(names, limit)}")
 
 
 def _names(ids: Sequence[str], limit: int = 8) -> str:
@@ -217,7 +294,9 @@ def _cost(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report)
         return 0
-    print(_header("Cost", report.as_of, args.metric, report.workload).replace(f", metric {args.metric}", ""))
+    print(_header("Cost", report.as_of, None, report.workload, catalog.scope))
+    _freshness(report.freshness)
+    _multipliers(report.costs, report.workload)
     monthly = report.workload.requests_per_month is not None
     headers = ["model", "host", "input ($/1M tok)", "output ($/1M tok)", "blended ($/1M tok)", "$/request"]
     if monthly:
@@ -229,15 +308,17 @@ def _cost(args: argparse.Namespace) -> int:
             c.host or "-",
             usd(c.input_rate),
             usd(c.output_rate),
-            usd(c.blended_usd_per_mtok),
-            usd(c.usd_per_request),
+            _mark(c, usd(c.blended_usd_per_mtok)),
+            _mark(c, usd(c.usd_per_request)),
         ]
         if monthly:
-            row.append(usd(c.usd_per_month))
+            row.append(_mark(c, usd(c.usd_per_month)))
         rows.append(row)
     print(table(headers, rows, right=[False, False, True, True, True, True, True]))
+    _marks(report.costs)
     if report.unpriced:
         print(f"No price in the catalog (not priced at 0): {', '.join(report.unpriced)}")
+    _left_out(report.left_out)
     return 0
 
 
@@ -249,7 +330,10 @@ def _frontier(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result)
         return 0
-    print(_header("Frontier", result.as_of, result.metric, result.workload))
+    print(_header("Frontier", result.as_of, result.metric, result.workload, result.scope))
+    _freshness(result.freshness)
+    costs = [pt.option.cost for pt in result.points]
+    _multipliers(costs, result.workload)
     headers = [
         "model",
         "provider",
@@ -264,7 +348,7 @@ def _frontier(args: argparse.Namespace) -> int:
         [
             pt.option.id,
             pt.option.provider or "-",
-            usd(pt.option.cost.amount(args.per)),
+            _mark(pt.option.cost, usd(pt.option.cost.amount(args.per))),
             num(pt.option.score, 0),
             _ci(pt.option),
             num(pt.option.votes),
@@ -274,34 +358,47 @@ def _frontier(args: argparse.Namespace) -> int:
         for pt in result.points
     ]
     print(table(headers, rows, right=[False, False, True, True, False, True, False, False]))
+    _marks(costs)
     print(
         f"\nPareto: no model is both cheaper and better. Statistical: no cheaper-or-equal model is "
         f"better beyond the 95% CIs. Costs in {result.per}."
     )
-    _left_out(result.left_out)
+    _left_out(result.left_out, result.metric)
     return 0
 
 
 def _recommend(args: argparse.Namespace) -> int:
-    from advisor.select import recommend
+    from advisor.errors import NoCandidateError
+    from advisor.select import Nearest, recommend
 
     catalog = _view(args)
-    rec = recommend(
-        catalog,
-        metric=args.metric,
-        workload=_workload(args, catalog),
-        per=args.per,
-        target=args.target,
-        min_score=args.min_score,
-        min_win_rate=args.min_win_rate,
-        vs=args.vs,
-        budget=args.budget,
-    )
+    w = _workload(args, catalog)
+    try:
+        rec = recommend(
+            catalog,
+            metric=args.metric,
+            workload=w,
+            per=args.per,
+            target=args.target,
+            min_score=args.min_score,
+            min_win_rate=args.min_win_rate,
+            vs=args.vs,
+            budget=args.budget,
+        )
+    except NoCandidateError as exc:
+        if not args.json and isinstance(exc.nearest, Nearest):
+            print(_header("Recommendation", catalog.date, args.metric, w, catalog.scope))
+            _freshness(exc.nearest.freshness)
+            print("  nothing qualifies (see the error below)")
+            _left_out(exc.nearest.left_out, args.metric)
+        raise
     if args.json:
         print_json(rec)
         return 0
     c = rec.choice
-    print(_header("Recommendation", rec.as_of, rec.metric, rec.workload))
+    print(_header("Recommendation", rec.as_of, rec.metric, rec.workload, rec.scope))
+    _freshness(rec.freshness)
+    _multipliers([c.cost] + ([rec.reference.cost] if rec.reference else []), rec.workload)
     print(f"  {c.id} ({c.provider or 'unknown provider'}{', via ' + c.host if c.host else ''})")
     print(
         f"  score  {c.score:g} (95% CI {c.ci_lower:g} to {c.ci_upper:g}"
@@ -313,6 +410,8 @@ def _recommend(args: argparse.Namespace) -> int:
     if c.cost.usd_per_month is not None:
         cost_line += f", {usd(c.cost.usd_per_month)} per month"
     print(cost_line)
+    for note in c.cost.marks:
+        print(f"         {note}")
     print(f"  meets  {rec.criteria}")
     if rec.reference is not None and rec.price_ratio is not None and rec.savings_pct is not None:
         r = rec.reference
@@ -324,7 +423,7 @@ def _recommend(args: argparse.Namespace) -> int:
     if rec.tied:
         print(f"  statistically tied with the top score, but dearer: {', '.join(o.id for o in rec.tied)}")
     print(f"  {rec.qualifying} of {rec.considered} priced and scored models qualify.")
-    _left_out(rec.left_out)
+    _left_out(rec.left_out, rec.metric)
     return 0
 
 
@@ -336,24 +435,37 @@ def _compare(args: argparse.Namespace) -> int:
     if args.json:
         print_json(cmp)
         return 0
-    print(f"Compare as of {cmp.as_of}, metric {cmp.metric}, at {cmp.blend}")
+    w = _workload(args, catalog)
+    pricing = w.pricing
+    print(
+        f"Compare as of {cmp.as_of}, metric {cmp.metric}"
+        + (f", ranks among {'; '.join(cmp.scope)}" if cmp.scope else "")
+        + f", at {cmp.blend}"
+        + (f", {pricing}" if pricing else "")
+    )
+    _freshness(cmp.freshness)
+    priced = [c for c in (cmp.cost_a, cmp.cost_b) if c is not None]
+    _multipliers(priced, w)
     headers = ["", cmp.a, cmp.b]
     rows = [
         [
             "blended ($/1M tok)",
-            usd(cmp.cost_a.blended_usd_per_mtok if cmp.cost_a else None),
-            usd(cmp.cost_b.blended_usd_per_mtok if cmp.cost_b else None),
+            _mark(cmp.cost_a, usd(cmp.cost_a.blended_usd_per_mtok)) if cmp.cost_a else "-",
+            _mark(cmp.cost_b, usd(cmp.cost_b.blended_usd_per_mtok)) if cmp.cost_b else "-",
         ],
         [
             "$/request",
-            usd(cmp.cost_a.usd_per_request if cmp.cost_a else None),
-            usd(cmp.cost_b.usd_per_request if cmp.cost_b else None),
+            _mark(cmp.cost_a, usd(cmp.cost_a.usd_per_request)) if cmp.cost_a else "-",
+            _mark(cmp.cost_b, usd(cmp.cost_b.usd_per_request)) if cmp.cost_b else "-",
         ],
         [f"{cmp.metric} (score)", num(cmp.score_a), num(cmp.score_b)],
         ["95% CI", _pair(cmp.ci_a), _pair(cmp.ci_b)],
         ["rank (tie-aware)", num(cmp.rank_a), num(cmp.rank_b)],
     ]
     print(table(headers, rows, right=[False, True, True]))
+    _marks(priced)
+    for note in cmp.notes:
+        print(f"Note: {note}; decisions leave it out.")
     if cmp.price_ratio is not None:
         pct = (1 - cmp.price_ratio) * 100
         word = "cheaper" if pct >= 0 else "dearer"
@@ -381,7 +493,9 @@ def _rank(args: argparse.Namespace) -> int:
     if args.json:
         print_json(board)
         return 0
-    print(f"Leaderboard as of {board.as_of}, metric {board.metric} (rank = 1 + models statistically better)")
+    within = f", ranks computed among {'; '.join(board.scope)} only" if board.scope else ""
+    print(f"Leaderboard as of {board.as_of}, metric {board.metric}{within} (rank = 1 + models statistically better)")
+    _freshness(board.freshness)
     headers = [
         "rank",
         "model",
@@ -406,4 +520,5 @@ def _rank(args: argparse.Namespace) -> int:
     print(table(headers, rows, right=[True, False, False, True, False, True, True]))
     if board.unscored:
         print(f"Not ranked (no score for {board.metric} as of {board.as_of}): {_names(board.unscored)}")
+    _left_out([x for x in board.left_out if x.kind in ("retired", "too-large")], board.metric)
     return 0
