@@ -314,7 +314,7 @@ def _cost(args: argparse.Namespace) -> int:
         if monthly:
             row.append(_mark(c, usd(c.usd_per_month)))
         rows.append(row)
-    print(table(headers, rows, right=[False, False, True, True, True, True, True]))
+    print(table(headers, rows, right=[False, False, True, True, True, True, True][: len(headers)]))
     _marks(report.costs)
     if report.unpriced:
         print(f"No price in the catalog (not priced at 0): {', '.join(report.unpriced)}")
