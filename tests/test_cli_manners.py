@@ -113,6 +113,7 @@ def test_models_exclude_leaves_the_model_out(capsys: pytest.CaptureFixture[str])
     before = capsys.readouterr().out
     assert main([*argv, "--exclude", "gpt-4o-mini"]) == 0
     after = capsys.readouterr().out
-    assert "gpt-4o-mini-2024-07-18" in before
-    assert "gpt-4o-mini-2024-07-18" not in after
+    assert any(line.startswith("gpt-4o-mini-2024-07-18 ") for line in before.splitlines())
+    assert not any(line.startswith("gpt-4o-mini-2024-07-18 ") for line in after.splitlines())
+    assert "excluding gpt-4o-mini-2024-07-18" in after.splitlines()[0]  # the header names the filter
     assert len(after.splitlines()) == len(before.splitlines()) - 1
