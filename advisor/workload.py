@@ -395,7 +395,9 @@ def model_costs(models: Iterable[Model], workload: Workload) -> tuple[tuple[Mode
             cache_write_rate=None if math.isnan(rw) else rw,
             service_tier=table.service_tier,
             missing=_missing(table, k, w),
-            output_tokens_unknown=m.mode_of is not None and m.output_multiplier is None and m.id not in w.output_multipliers,
+            output_tokens_unknown=(
+                m.mode_of is not None and m.output_multiplier is None and m.id not in w.output_multipliers
+            ),
             mode_of=m.mode_of,
         )
     return tuple(best[m.id] for m in models if m.id in best), tuple(unpriced)

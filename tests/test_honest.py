@@ -172,7 +172,10 @@ def test_service_tiers_use_their_prices_and_mark_models_without_them(view) -> No
     assert flex["alpha"].blended_usd_per_mtok == pytest.approx(1.0)
     assert (flex["alpha"].service_tier, flex["alpha"].missing) == ("flex", ())
     assert flex["beta"].blended_usd_per_mtok == pytest.approx(1.0)  # its standard price ...
-    assert (flex["beta"].service_tier, flex["beta"].missing) == ("standard", ("no flex price",))  # ... marked
+    assert (flex["beta"].service_tier, flex["beta"].missing) == (
+        "standard",
+        ("no flex price: standard price charged",),
+    )  # ... marked
     priority = cost(view, ["alpha"], workload=Workload(service_tier="priority")).costs[0]
     assert priority.usd_per_request == pytest.approx((3000 * 4 + 1000 * 4) / 1e6)
 
@@ -187,13 +190,17 @@ def test_one_hour_cache_writes(view) -> None:  # type: ignore[no-untyped-def]
     assert cost(view, ["alpha"], workload=w5m).costs[0].usd_per_request == pytest.approx(
         (1500 * 2 + 1500 * 2.5 + 1000 * 2) / 1e6
     )
-    assert by_id["beta"].missing == ("no 1h cache-write price",)
+    assert by_id["beta"].missing == ("no 1h cache-write price: input price charged",)
     assert by_id["beta"].usd_per_request == pytest.approx(4000 / 1e6)
 
 
 def test_batch_without_a_batch_price_is_marked(view) -> None:  # type: ignore[no-untyped-def]
     c = cost(view, ["alpha"], workload=Workload(batch=True)).costs[0]
-    assert (c.batch_priced, c.missing, c.blended_usd_per_mtok) == (False, ("no batch price",), 2.0)
+    assert (c.batch_priced, c.missing, c.blended_usd_per_mtok) == (
+        False,
+        ("no batch price: standard price charged",),
+        2.0,
+    )
 
 
 @pytest.mark.parametrize(
@@ -401,7 +408,7 @@ def test_cli_marks_rows_priced_without_what_was_asked(capsys: pytest.CaptureFixt
     assert lines[3].startswith("Output tokens unknown (reasoning modes priced at 1x output, a lower bound; ")
     beta = next(line for line in lines if line.startswith("beta "))
     assert beta.split()[-2:] == ["$1.00*", "$0.004*"]
-    assert "* no flex price, charged at the standard rate: 1: beta" in lines
+    assert "* no flex price: standard price charged: 1: beta" in lines
     assert "* output tokens unknown, cost is a lower bound: 1: alpha-thinking" in lines
 
 
@@ -448,3 +455,17 @@ def test_charts_name_the_dates_of_their_data(view) -> None:  # type: ignore[no-u
     caption += "2025-07-01, newest dated 2024-06-01."
     assert caption in plot_frontier(view).layout.title.subtitle.text
     assert caption in plot_winrates(view, top=3).layout.title.subtitle.text
+
+
+def test_a_missing_one_hour_write_price_falls_back_to_the_five_minute_one(tmp_path: Path) -> None:
+    path = tmp_path / "five-minute-only.yaml"
+    path.write_text(
+        "schema_version: 1\nsources:\n  s: {title: made by the test}\nmodels:\n"
+        "  - id: m\n    provider: P\n"
+        "    prices: [{since: 2025-01-01, input: 2, output: 2, cache_write: 2.5, source: s}]\n",
+        encoding="utf-8",
+    )
+    view = load_catalog(path, bundled=False).as_of(JULY_2025)
+    c = cost(view, ["m"], workload=Workload(cache_write_share=0.5, cache_ttl="1h")).costs[0]
+    assert c.missing == ("no 1h cache-write price: 5-minute write price charged",)
+    assert c.usd_per_request == pytest.approx((1500 * 2 + 1500 * 2.5 + 1000 * 2) / 1e6)
