@@ -42,6 +42,7 @@ _EXPORTS: dict[str, str] = {
     "compare": "advisor.select",
     "cost": "advisor.workload",
     "cost_of_quality": "advisor.history",
+    "explorer_html": "advisor.explore",
     "fit_ratings": "advisor.ratings",
     "frontier": "advisor.select",
     "load_catalog": "advisor.catalog",
@@ -62,6 +63,7 @@ _EXPORTS: dict[str, str] = {
     "uncertain_pareto_front": "advisor.pareto",
     "validate_catalog": "advisor.catalog",
     "win_probability": "advisor.ratings",
+    "write_explorer": "advisor.explore",
     "write_figure": "advisor.plot",
 }
 
@@ -91,6 +93,7 @@ __all__ = [
     "compare",
     "cost",
     "cost_of_quality",
+    "explorer_html",
     "fit_ratings",
     "frontier",
     "load_catalog",
@@ -111,6 +114,7 @@ __all__ = [
     "uncertain_pareto_front",
     "validate_catalog",
     "win_probability",
+    "write_explorer",
     "write_figure",
 ]
 
@@ -138,6 +142,7 @@ if TYPE_CHECKING:
         UnknownMetricError,
         UnknownModelError,
     )
+    from advisor.explore import explorer_html, write_explorer
     from advisor.freshness import Freshness
     from advisor.history import CostOfQuality, cost_of_quality
     from advisor.listing import Listing, metrics, models

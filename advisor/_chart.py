@@ -10,7 +10,7 @@ import dataclasses
 import html
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from advisor.errors import OptionalDependencyError
@@ -26,29 +26,32 @@ _LABEL_H = 16.0
 _INK = "#2b2b2b"
 _GRID = "#e6e6e6"
 _HIGHLIGHT = "#d62728"
-# Tableau 10, then ten more hues far from them: distinct for up to 20 providers.
+# Glasbey "dark" (colorcet's glasbey_dark, first 48): each colour chosen in turn as far as possible,
+# in CAM02-UCS, from the ones before it and from a white background, so any number of providers up
+# to 48 stay apart, the most frequent ones with the most distinct colours.
 _PALETTE = (
-    "#4e79a7",
-    "#f28e2b",
-    "#59a14f",
-    "#e15759",
-    "#76b7b2",
-    "#b07aa1",
-    "#edc948",
-    "#9c755f",
-    "#ff9da7",
-    "#bab0ac",
-    "#1b3a6b",
-    "#8cd17d",
-    "#7b3294",
-    "#d4a6c8",
-    "#b6992d",
-    "#2f8f83",
-    "#a0522d",
-    "#ff5f1f",
-    "#5f6b6d",
-    "#00a2e8",
-)
+    "#d60000", "#8c3bff", "#018700", "#00acc6", "#e6a500", "#ff7ed1", "#6b004f", "#573b00",
+    "#005659", "#15e18c", "#0000dd", "#a17569", "#bcb6ff", "#bf03b8", "#645472", "#790000",
+    "#0774d8", "#729a7c", "#ff7752", "#004b00", "#8e7b01", "#f2007b", "#8eba00", "#a57bb8",
+    "#5901a3", "#e2afaf", "#a03a52", "#a1c8c8", "#9e4b00", "#546744", "#bac389", "#5e7b87",
+    "#60383b", "#8287ff", "#380000", "#e252ff", "#2f5282", "#7ecaff", "#c4668e", "#008069",
+    "#919eb6", "#cc7407", "#7e2a8e", "#00bda3", "#2db152", "#4d33ff", "#00e400", "#ff00cd",
+)  # fmt: skip
+
+
+def provider_colours(models: Iterable[Any]) -> dict[str, str]:
+    """One colour per provider, the same in every chart of a catalog (no hashing, a fixed order).
+
+    Providers are ordered by how many models of ``models`` (pass the whole catalog, not a view)
+    they have, most first, then by name, and take the palette in that order; ``unknown`` stands
+    for models without a provider. Beyond 48 providers colours repeat.
+    """
+    counts: dict[str, int] = {}
+    for m in models:
+        name = m.provider or "unknown"
+        counts[name] = counts.get(name, 0) + 1
+    order = sorted(counts, key=lambda name: (-counts[name], name.casefold(), name))
+    return {name: _PALETTE[i % len(_PALETTE)] for i, name in enumerate(order)}
 
 
 def _e(text: object) -> str:

@@ -7,3 +7,5 @@ cd "$(dirname "$0")/.."
 
 advisor plot frontier --as-of 2024-07-24 --target gpt-4o --out docs/frontier.png
 advisor plot history --out docs/cost-of-quality.png
+# The explorable frontier after moving its slider (needs playwright and Debian's chromium).
+python docs/explore_screenshot.py

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from advisor.cli._common import HELP_FORMATTER, Parser, parse_date, whole
+from advisor.cli._output import print_json
 from advisor.cli.decide import _common, _view, _workload
 
 if TYPE_CHECKING:
@@ -86,6 +87,24 @@ def register(sub: Any) -> None:
 
     p = _parser(
         charts,
+        "explore",
+        "an explorable frontier: blend slider, metric menu (one HTML page)",
+        "The frontier chart as one self-contained web page (opens offline, no server): a slider "
+        "re-prices every model at another input:output blend (same tokens per request), a menu "
+        "switches the metric (each Arena category, style control, every benchmark in the catalog), "
+        "CI bars switch on and off, a click on a provider in the legend hides its models, and both "
+        "frontiers and the recommended model follow the controls. --out must end in .html.",
+        "advisor plot explore --target gpt-4o --budget 5 --out explore.html",
+    )
+    g = p.add_argument_group("what you need")
+    g.add_argument("--target", metavar="MODEL", help="not statistically worse than this model qualifies (band)")
+    g.add_argument("--min-score", type=float, metavar="SCORE", help="a minimum score (line)")
+    g.add_argument("--budget", type=float, metavar="USD", help="the most you pay, in the unit --per names (line)")
+    _common(p)
+    p.set_defaults(func=_explore)
+
+    p = _parser(
+        charts,
         "history",
         "the cheapest price that reached a quality bar, over time",
         "For each dated snapshot of the metric, the cheapest model whose point score reached the bar, "
@@ -145,6 +164,26 @@ def _frontier(args: argparse.Namespace) -> int:
         title=args.title,
     )
     return _done(args, fig, "frontier")
+
+
+def _explore(args: argparse.Namespace) -> int:
+    from advisor.explore import explorer_data, write_explorer
+
+    catalog = _view(args)
+    options = {
+        "metric": args.metric,
+        "workload": _workload(args, catalog),
+        "per": args.per,
+        "target": args.target,
+        "min_score": args.min_score,
+        "budget": args.budget,
+    }
+    path = write_explorer(catalog, args.out, title=args.title, **options)
+    if args.json:
+        print_json(explorer_data(catalog, **options))
+    else:
+        print(f"Wrote {path} (explorable frontier, self-contained HTML, opens offline)")
+    return 0
 
 
 def _history(args: argparse.Namespace) -> int:
