@@ -469,3 +469,29 @@ def test_a_missing_one_hour_write_price_falls_back_to_the_five_minute_one(tmp_pa
     c = cost(view, ["m"], workload=Workload(cache_write_share=0.5, cache_ttl="1h")).costs[0]
     assert c.missing == ("no 1h cache-write price: 5-minute write price charged",)
     assert c.usd_per_request == pytest.approx((1500 * 2 + 1500 * 2.5 + 1000 * 2) / 1e6)
+
+
+@pytest.mark.parametrize(("day", "meant"), [("2024-09-01", "gpt-4o-2024-05-13"), ("2024-11-01", "gpt-4o-2024-08-06")])
+def test_the_bundled_moving_alias_gpt_4o_means_its_model_of_the_day(
+    capsys: pytest.CaptureFixture[str], day: str, meant: str
+) -> None:
+    """The catalog says `gpt-4o` moved to the 2024-08-06 snapshot on 2024-10-02: every command agrees."""
+    answers = []
+    for argv in (
+        ["cost", "gpt-4o"],
+        ["compare", "gpt-4o", "gpt-4o-mini"],
+        ["recommend", "--target", "gpt-4o"],
+        ["frontier", "--exclude", "gpt-4o"],
+    ):
+        assert main([*argv, "--as-of", day, "--json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        answers.append(
+            data["costs"][0]["id"]
+            if "costs" in data
+            else data["a"]
+            if "a" in data
+            else data["reference"]["id"]
+            if "reference" in data
+            else data["scope"][0].removeprefix("excluding ")
+        )
+    assert answers == [meant] * 4
