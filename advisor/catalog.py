@@ -302,9 +302,10 @@ class Catalog:
         """This catalog if it is already a dated view, else the view as of today."""
         return self if self.date is not None else self.as_of(dt.date.today())
 
-    def get(self, name: str) -> Model:
-        """The model a name (id or alias, any case) denotes; moving aliases resolve at the view's date."""
-        ids = self._names.resolve(name, self.date or dt.date.today())
+    def get(self, name: str, *, on: dt.date | None = None) -> Model:
+        """The model a name (id or alias, any case) denotes; moving aliases resolve on ``on``
+        (default: the view's date, else today)."""
+        ids = self._names.resolve(name, on or self.date or dt.date.today())
         if len(ids) == 1:
             return self._by_id[ids[0]]
         if len(ids) > 1:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime as dt
-import functools
 import math
 import os
 import tempfile
@@ -36,6 +35,7 @@ import numpy as np
 
 from advisor.catalog import DEFAULT_METRIC, Catalog
 from advisor.errors import AdvisorError, NoCandidateError, UnknownModelError
+from advisor.periods import in_force
 from advisor.schema import Model, PricePeriod
 from advisor.usage import TOKEN_FIELDS, Chunk, read_usage, records_chunks
 from advisor.workload import PER_UNITS, Per, RateTable, Workload, rate_table, request_costs
@@ -388,34 +388,32 @@ class _Unpriced:
 
 
 class _Resolver:
-    """(name, day) -> (model id, price tables) through the catalog's names as of that day."""
+    """(name, day) -> (model id, price tables, why not priced), through the catalog's dated names
+    (:meth:`advisor.catalog.Catalog.get` on the day) and the price periods in force that day."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self.cache: dict[tuple[str, int], tuple[str | None, tuple[RateTable, ...], str]] = {}
-        self.view = functools.lru_cache(maxsize=16)(self._view)
-
-    def _view(self, day: int) -> Catalog:
-        return self.catalog.as_of(dt.date.fromordinal(day))
 
     def __call__(self, name: str, day: int) -> tuple[str | None, tuple[RateTable, ...], str]:
         key = (name, day)
         hit = self.cache.get(key)
         if hit is None:
-            hit = self.cache[key] = self._resolve(name, day)
+            hit = self.cache[key] = self._resolve(name, dt.date.fromordinal(day))
         return hit
 
-    def _resolve(self, name: str, day: int) -> tuple[str | None, tuple[RateTable, ...], str]:
-        view = self.view(day)
+    def _resolve(self, name: str, day: dt.date) -> tuple[str | None, tuple[RateTable, ...], str]:
         try:
-            model = view.get(name)
+            model = self.catalog.get(name, on=day)
         except UnknownModelError:
+            return None, (), ("names several models on its date" if name in self.catalog else "unknown model")
+        periods = tuple(p for p in model.prices if in_force(p, day))
+        if not periods and model.mode_of is not None:
             try:
-                known = self.catalog.get(name)
+                base = self.catalog.get(model.mode_of, on=day)
             except UnknownModelError:
-                return None, (), "unknown model"
-            return known.id, (), "not in the catalog on its date"
-        periods = _periods(model, view)
+                base = None
+            periods = tuple(p for p in base.prices if in_force(p, day)) if base is not None else ()
         if not periods:
             return model.id, (), "no price on its date"
         return model.id, tuple(rate_table(p) for p in periods), ""
@@ -509,7 +507,7 @@ def replay(
             if spill is not None and kept is not None:
                 for arr in kept:
                     np.save(spill, arr, allow_pickle=False)
-        measured = _measure(stats, catalog.as_of(day_of_decision)) if measure else {}
+        measured = _measure(stats, decision_view) if measure else {}
         multipliers = _multipliers(stats, decision_view, measured)
         whatifs: tuple[WhatIf, ...] = ()
         rule = None
