@@ -32,7 +32,7 @@ _EXPORTS: dict[str, str] = {
     "NoCandidateError": "advisor.errors",
     "Ratings": "advisor.ratings",
     "Recommendation": "advisor.select",
-    "ReplayReport": "advisor.traffic",
+    "ReplayReport": "advisor.replay_report",
     "Route": "advisor.router",
     "Router": "advisor.router",
     "UnknownMetricError": "advisor.errors",
@@ -150,6 +150,7 @@ if TYPE_CHECKING:
     from advisor.plot import plot_frontier, plot_history, plot_winrates, write_figure
     from advisor.ratings import BattleCounts, Ratings, fit_ratings, tie_aware_ranks, win_probability
     from advisor.replay_plot import plot_replay
+    from advisor.replay_report import ReplayReport
     from advisor.router import Route, Router
     from advisor.select import (
         Comparison,
@@ -161,6 +162,6 @@ if TYPE_CHECKING:
         rank,
         recommend,
     )
-    from advisor.traffic import ReplayReport, replay
+    from advisor.traffic import replay
     from advisor.usage import Usage
     from advisor.workload import CostReport, ModelCost, Workload, cost

@@ -14,7 +14,7 @@ from advisor.money import usd, usd_tick
 if TYPE_CHECKING:
     from plotly.graph_objects import Figure
 
-    from advisor.traffic import ReplayReport
+    from advisor.replay_report import ReplayReport
 
 __all__ = ["plot_replay"]
 

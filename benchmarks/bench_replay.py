@@ -20,10 +20,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from _timing import markdown
+
+ROOT = Path(__file__).resolve().parents[1]
 
 FLOOR = """
 import json, sys
@@ -88,7 +89,9 @@ def main() -> None:
         if not log.exists():
             t0 = time.perf_counter()
             usage_gen.write(log, n, seed=1)
-            print(f"generated {n:,} records ({log.stat().st_size / 2**20:,.0f} MiB) in {time.perf_counter() - t0:.0f} s")
+            print(
+                f"generated {n:,} records ({log.stat().st_size / 2**20:,.0f} MiB) in {time.perf_counter() - t0:.0f} s"
+            )
         size = log.stat().st_size / 2**20
         # Warm the page cache and the catalog parse cache so every case reads the same way.
         run(FLOOR, str(log), tmp=tmp)

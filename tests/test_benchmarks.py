@@ -20,6 +20,7 @@ NEEDS = {
     "bench_router.py": [],
     "bench_pareto.py": ["paretoset", "moocore"],
     "bench_ratings.py": ["scipy", "pandas"],
+    "bench_replay.py": [],
 }
 
 

@@ -13,7 +13,8 @@ import usage_gen
 
 from advisor.catalog import Catalog, load_catalog
 from advisor.errors import AdvisorError
-from advisor.traffic import measured_layer, replay
+from advisor.multipliers import measured_layer
+from advisor.traffic import replay
 from advisor.usage import Usage
 
 # A catalog made by this test: a moving alias, a price change, a long-context tier with cache
@@ -345,3 +346,13 @@ def test_cli_json_is_the_library_report_and_the_chart(tmp_path: Path, capsys: py
     assert sum(actual.y) == pytest.approx(report.usd)
     assert sum(what_if.y) == pytest.approx(report.what_if_usd)
     assert len(actual.x) == len(report.daily) == 30
+
+
+def test_a_choice_without_a_price_on_the_requests_date_is_priced_as_of(catalog: Catalog) -> None:
+    # big-2025-03 (the only model scoring >= 1305) has no price before 2025-03-01
+    records = [Usage("small", 1000, 100, dt.date(2025, 2, 1))] * 3
+    r = replay(records, catalog, as_of=dt.date(2025, 4, 1), min_score=1305, measure=False)
+    (w,) = r.what_if
+    assert [c.model for c in w.choices] == ["big-2025-03"]
+    assert w.priced_at_as_of == 3 and w.moved_requests == 3
+    assert w.what_if_usd == pytest.approx(3 * (1000 * 3 + 100 * 9) / 1e6)

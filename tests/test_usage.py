@@ -209,3 +209,18 @@ def test_cli_bad_input_exits_2_with_one_line_and_writes_nothing(
     assert capsys.readouterr().err == f"Error: {tmp_path}/missing.jsonl: cannot read: No such file or directory\n"
     assert main(["replay"]) == 2
     assert "give at least one LOG" in capsys.readouterr().err
+
+
+def test_bad_utf8_names_its_line_and_format_can_be_forced(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    path.write_bytes((CHAT + "\n").encode() * 3 + b'{"model": "caf\xe9"}\n')
+    with pytest.raises(InputFileError, match=r"log.jsonl:4: not UTF-8 text$"):
+        list(read_usage(path))
+    # A bare usage object with only input/output tokens fits no format's signature until named.
+    path.write_text('{"model": "claude-sonnet-4-20250514", "usage": {"input_tokens": 7, "output_tokens": 2}}\n')
+    with pytest.raises(InputFileError, match="not a usage record of a known format"):
+        list(read_usage(path))
+    (chunk,) = list(read_usage(path, format="anthropic"))
+    assert chunk.format == "anthropic" and chunk.tokens[:, 0].tolist() == [7, 0, 0, 0, 2, 0]
+    with pytest.raises(InputFileError, match=r"log.jsonl:1: field 'usage.input_tokens_details': missing"):
+        list(read_usage(path, format="openai-responses"))

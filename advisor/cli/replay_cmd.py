@@ -12,7 +12,7 @@ from advisor.cli._output import num, print_json, table
 from advisor.money import usd
 
 if TYPE_CHECKING:
-    from advisor.traffic import ReplayReport
+    from advisor.replay_report import ReplayReport
 
 _DESCRIPTION = """\
 Read usage logs and price every request as the catalog priced it on the request's own date
@@ -108,7 +108,7 @@ def run_replay(args: argparse.Namespace) -> ReplayReport:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    from advisor.traffic import measured_layer
+    from advisor.multipliers import measured_layer
 
     report = run_replay(args)
     layer = measured_layer(report) if args.out is not None else None
