@@ -187,70 +187,7 @@ def render(r: ReplayReport) -> None:
         )
     )
     if r.rule is not None:
-        print()
-        print(f"What-if as of {r.as_of}: each model's traffic on {r.rule}")
-        wrows = []
-        for w in r.what_if:
-            moved_to = [
-                f"{c.model} ({num(c.requests)})" for c in w.choices if c.model != w.model and c.score is not None
-            ]
-            wrows.append(
-                [
-                    w.model,
-                    _score(w.score, w.ci_lower, w.ci_upper),
-                    ", ".join(moved_to) or "(stays)",
-                    ", ".join(_score(c.score, c.ci_lower, c.ci_upper) for c in _firsts(w) if c.model != w.model) or "-",
-                    f"{num(w.moved_requests)} / {num(w.moved_requests + w.kept_requests)}",
-                    usd(w.actual_usd),
-                    usd(w.what_if_usd),
-                    usd(w.savings_usd),
-                    f"{w.savings_pct:.1f}%" if w.savings_pct is not None else "-",
-                ]
-            )
-        wrows.append(
-            [
-                "total",
-                "",
-                "",
-                "",
-                f"{num(sum(w.moved_requests for w in r.what_if))} / {num(r.priced_requests)}",
-                usd(r.usd),
-                usd(r.what_if_usd),
-                usd(r.savings_usd),
-                f"{r.savings_pct:.1f}%" if r.savings_pct is not None else "-",
-            ]
-        )
-        print(
-            table(
-                [
-                    "model",
-                    f"{r.metric} (95% CI)",
-                    "moves to",
-                    "its score (95% CI)",
-                    "requests moved",
-                    "actual ($)",
-                    "what-if ($)",
-                    "savings ($)",
-                    "savings (%)",
-                ],
-                wrows,
-                right=[False, True, False, True, True, True, True, True, True],
-            )
-        )
-        dates = sorted({str(w.score_as_of) for w in r.what_if if w.score_as_of})
-        notes = [f"Scores: {r.metric} as of {', '.join(dates) or '-'}, chosen per context-window class"]
-        for w in r.what_if:
-            for c in w.choices:
-                stayed = c.model == w.model or c.reason.startswith(("stays", "exceeds"))
-                if stayed and not c.reason.startswith("stays: already"):
-                    notes.append(f"{w.model}: {num(c.requests)} requests {c.reason}")
-            if w.priced_at_as_of:
-                notes.append(
-                    f"{w.model}: {num(w.priced_at_as_of)} moved requests priced at {r.as_of} prices "
-                    "(no price on their date)"
-                )
-        for line in notes:
-            print(line)
+        _render_what_if(r)
     if r.unpriced:
         print()
         print("Not priced (never priced at 0):")
@@ -268,12 +205,72 @@ def render(r: ReplayReport) -> None:
         print(line)
 
 
-def _firsts(w: Any) -> list[Any]:
-    seen: dict[str, Any] = {}
-    for c in w.choices:
-        if c.score is not None:
-            seen.setdefault(c.model, c)
-    return list(seen.values())
+def _render_what_if(r: ReplayReport) -> None:
+    """Where each model's traffic goes (with the quality statement), then what it saves."""
+    dates = sorted({str(w.score_as_of) for w in r.what_if if w.score_as_of})
+    print()
+    print(f"What-if as of {r.as_of}: each model's traffic on {r.rule}")
+    score_head = f"{r.metric} (95% CI)"
+    rows = []
+    for w in r.what_if:
+        first = True
+        for c in w.choices:
+            stays = c.model == w.model or c.score is None
+            rows.append(
+                [
+                    w.model if first else "",
+                    _score(w.score, w.ci_lower, w.ci_upper) if first else "",
+                    "(stays)" if stays else c.model,
+                    "" if stays else _score(c.score, c.ci_lower, c.ci_upper),
+                    num(c.requests),
+                    f">= {num(c.min_context)}" if c.min_context else "-",
+                ]
+            )
+            first = False
+    print(
+        table(
+            ["model", score_head, "moves to", score_head, "requests", "context window (tok)"],
+            rows,
+            right=[False, True, False, True, True, True],
+        )
+    )
+    print(f"Scores: {r.metric} as of {', '.join(dates) or '-'}. Chosen per context-window class: a request only")
+    print("moves to a model whose context window holds it.")
+    notes = []
+    for w in r.what_if:
+        for c in w.choices:
+            if c.reason.startswith(("stays:", "exceeds")) and not c.reason.startswith("stays: already"):
+                notes.append(f"{w.model}: {num(c.requests)} requests {c.reason}")
+        if w.priced_at_as_of:
+            notes.append(
+                f"{w.model}: {num(w.priced_at_as_of)} moved requests priced at {r.as_of} prices "
+                "(the choice had no price on their date)"
+            )
+    for line in notes:
+        print(line)
+    print()
+    srows = [
+        [
+            w.model,
+            usd(w.actual_usd),
+            usd(w.what_if_usd),
+            usd(w.savings_usd),
+            f"{w.savings_pct:.1f}%" if w.savings_pct is not None else "-",
+        ]
+        for w in r.what_if
+    ]
+    srows.append(
+        [
+            "total",
+            usd(r.usd),
+            usd(r.what_if_usd),
+            usd(r.savings_usd),
+            f"{r.savings_pct:.1f}%" if r.savings_pct is not None else "-",
+        ]
+    )
+    print(
+        table(["model", "actual ($)", "what-if ($)", "savings ($)", "savings (%)"], srows, right=[False, *[True] * 4])
+    )
 
 
 def _score(score: float | None, lo: float | None, hi: float | None) -> str:
