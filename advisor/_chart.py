@@ -54,6 +54,11 @@ def provider_colours(models: Iterable[Any]) -> dict[str, str]:
     return {name: _PALETTE[i % len(_PALETTE)] for i, name in enumerate(order)}
 
 
+def _article(word: str) -> str:
+    """``a`` or ``an`` before a word, by its first letter (``an arena-text score``)."""
+    return ("an " if word[:1].lower() in "aeiou" else "a ") + word
+
+
 def _e(text: object) -> str:
     """Escape a user-provided string for plotly text (which renders a subset of HTML)."""
     return html.escape(str(text), quote=True)
@@ -160,10 +165,13 @@ def _place_labels(
     """
     boxes: list[tuple[float, float, float, float]] = []
     offsets: list[tuple[float, float]] = []
-    angles = (-90, -60, -120, -30, -150, 90, 60, 120, 0, 180, 30, 150)
+    angles = (-90, -60, -120, -30, -150, 90, 60, 120, 0, 180, 30, 150, -75, -105, -45, -135, 75, 105, 45, 135)
     candidates = [
-        (r * math.cos(math.radians(a)), r * math.sin(math.radians(a))) for r in (30, 52, 78, 108) for a in angles
+        (r * math.cos(math.radians(a)), r * math.sin(math.radians(a)))
+        for r in (30, 52, 78, 108, 140)
+        for a in angles
     ]
+    leaders: list[tuple[float, float, float, float]] = []
     for x, y, text in labels:
         half_w = (len(text) * _CHAR_PX + 8) / 2
         half_h = _LABEL_H / 2
@@ -174,22 +182,59 @@ def _place_labels(
             cost = i * 0.01
             # Overlapping another label is worse than crossing any number of markers or lines.
             cost += sum(100.0 + 5.0 * a for a in (_overlap(box, b) for b in boxes) if a > 0)
+            # So are leader lines that cross each other or run through a label.
+            mine = _leader(x, y, box)
+            cost += sum(100.0 for seg in leaders if _segments_cross(mine, seg))
+            cost += sum(100.0 for seg in leaders if _segment_hits_box(seg, box))
+            cost += sum(100.0 for b in boxes if _segment_hits_box(mine, b))
             cost += sum(
                 1.0 for mx, my in obstacles if box[0] - 3 <= mx <= box[2] + 3 and box[1] - 3 <= my <= box[3] + 3
             )
-            # An arrow through another label reads badly too.
-            for k in range(1, 8):
-                sx, sy = x + dx * k / 8, y + dy * k / 8
-                cost += sum(3.0 for b in boxes if b[0] - 2 <= sx <= b[2] + 2 and b[1] - 2 <= sy <= b[3] + 2)
             outside = max(0.0, -box[0]) + max(0.0, box[2] - px.width) + max(0.0, -box[1]) + max(0.0, box[3] - px.height)
-            cost += outside * 2.0
+            cost += outside * 10.0
             if cost < best[0]:
                 best = (cost, (dx, dy))
         dx, dy = best[1]
         cx, cy = x + dx, y + dy
         boxes.append((cx - half_w, cy - half_h, cx + half_w, cy + half_h))
+        leaders.append(_leader(x, y, boxes[-1]))
         offsets.append((round(dx, 1), round(dy, 1)))
     return offsets
+
+
+def _leader(x: float, y: float, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """The visible leader line: from the point to where the line towards the box's centre meets the box."""
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    dx, dy = cx - x, cy - y
+    if dx == 0 and dy == 0:
+        return (x, y, x, y)
+    half_w, half_h = (box[2] - box[0]) / 2, (box[3] - box[1]) / 2
+    # Fraction of the way to the centre at which the line enters the box.
+    t = 1.0 - min(half_w / abs(dx) if dx else math.inf, half_h / abs(dy) if dy else math.inf)
+    t = max(0.0, t)
+    return (x, y, x + dx * t, y + dy * t)
+
+
+def _segments_cross(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """Whether two segments properly intersect (touching at an end point does not count)."""
+
+    def side(px: float, py: float, qx: float, qy: float, rx: float, ry: float) -> float:
+        return (qx - px) * (ry - py) - (qy - py) * (rx - px)
+
+    d1 = side(b[0], b[1], b[2], b[3], a[0], a[1])
+    d2 = side(b[0], b[1], b[2], b[3], a[2], a[3])
+    d3 = side(a[0], a[1], a[2], a[3], b[0], b[1])
+    d4 = side(a[0], a[1], a[2], a[3], b[2], b[3])
+    return d1 * d2 < 0 and d3 * d4 < 0
+
+
+def _segment_hits_box(seg: tuple[float, float, float, float], box: tuple[float, float, float, float]) -> bool:
+    """Whether a segment passes through a box (sampled finely: leader lines are short)."""
+    x0, y0, x1, y1 = seg
+    n = max(2, int(math.hypot(x1 - x0, y1 - y0) // 2))
+    return any(
+        box[0] < x0 + (x1 - x0) * k / n < box[2] and box[1] < y0 + (y1 - y0) * k / n < box[3] for k in range(n + 1)
+    )
 
 
 def _log_ticks(lo: float, hi: float) -> tuple[list[float], list[str]]:

@@ -23,7 +23,7 @@ from advisor._chart import (
     _HIGHLIGHT,
     _INK,
     _MARGIN,
-    _PALETTE,
+    _article,
     _axis,
     _base_layout,
     _e,
@@ -31,6 +31,7 @@ from advisor._chart import (
     _log_ticks,
     _Pixels,
     _place_labels,
+    provider_colours,
 )
 from advisor._io import atomic_write_bytes, atomic_write_text
 from advisor.catalog import DEFAULT_METRIC, Catalog, score_of
@@ -123,7 +124,7 @@ def plot_frontier(
 
     fig = go.Figure()
     providers = sorted({o.provider or "unknown" for o in p.options}, key=str.casefold)
-    colour = {name: _PALETTE[i % len(_PALETTE)] for i, name in enumerate(providers)}
+    colour = provider_colours(view)
     sources = _score_sources(view, [o.id for o in p.options], benchmark, category)
     for prov in providers:
         group = [o for o in p.options if (o.provider or "unknown") == prov]
@@ -280,7 +281,7 @@ def plot_frontier(
         + (f", {w.cached_share:.0%} of input cached" if w.cached_share else "")
     )
     subtitle = (
-        f"{len(p.options)} models with a price and a {_e(metric)} score; {len(p.left_out)} left out "
+        f"{len(p.options)} models with a price and {_article(_e(metric))} score; {len(p.left_out)} left out "
         f"(no price, no score, retired or too small). Workload: {workload_text}. Error bars: 95% CI."
         f"<br>{_e(p.freshness.caption())}"
     )
@@ -556,7 +557,8 @@ def plot_winrates(
     sign = 1.0 if bench.higher_is_better else -1.0
     scores = [sign * r.score for r in rows]
     prob = win_probability([[s] for s in scores], scores, scale=bench.elo_scale, base=bench.elo_base)
-    labels = _unique([r.name for r in rows], [r.id for r in rows])
+    # Catalog ids on both axes (what the CLI and --models take); display names are in the hover text.
+    labels = [_e(r.id) for r in rows]
     n = len(rows)
     z: list[list[float | None]] = []
     text: list[list[str]] = []
@@ -594,7 +596,8 @@ def plot_winrates(
             zmax=0.5 + spread,
             xgap=2,
             ygap=2,
-            colorbar={"title": {"text": "P(row beats<br>column)"}, "tickformat": ".0%", "len": 0.8},
+            # The title beside the bar, turned, so it never sits on a tick label.
+            colorbar={"title": {"text": "P(row beats column)", "side": "right"}, "tickformat": ".0%", "len": 0.8},
             name="P(row beats column)",
         )
     )
@@ -612,12 +615,6 @@ def plot_winrates(
     layout["height"] = max(560, 100 + 190 + 46 * n)
     fig.update_layout(**layout)
     return fig
-
-
-def _unique(names: Sequence[str], ids: Sequence[str]) -> list[str]:
-    """Escaped display names, falling back to the id where two models share a name."""
-    seen = {name: names.count(name) for name in names}
-    return [_e(name if seen[name] == 1 else model_id) for name, model_id in zip(names, ids, strict=True)]
 
 
 # --- writing --------------------------------------------------------------------------------------
@@ -639,10 +636,21 @@ def write_figure(fig: Figure, path: str | os.PathLike[str], *, scale: float = 2.
     if kind is None:
         raise AdvisorError(f"cannot tell the format of {str(target)!r}: the name must end in .html, .png or .svg")
     if kind == "HTML":
-        atomic_write_text(target, fig.to_html(include_plotlyjs=True, full_html=True, config=HTML_CONFIG))
+        atomic_write_text(target, _responsive_html(fig))
     else:
         atomic_write_bytes(target, _static_image(fig, kind.lower(), scale))
     return target
+
+
+def _responsive_html(fig: Figure) -> str:
+    """The page fills the window and follows its size (labels keep their pixel offsets)."""
+    go = _go()
+    page = go.Figure(fig)
+    page.update_layout(width=None, height=None, autosize=True)
+    text: str = page.to_html(
+        include_plotlyjs=True, full_html=True, config=HTML_CONFIG, default_width="100%", default_height="100vh"
+    )
+    return text.replace("<head>", "<head><style>html, body { margin: 0; height: 100%; overflow: hidden; }</style>", 1)
 
 
 def _static_image(fig: Figure, fmt: str, scale: float) -> bytes:

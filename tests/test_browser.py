@@ -220,7 +220,7 @@ def test_winrates_page(seen: dict[str, tuple[object, Seen]]) -> None:
     fig, s = seen["winrates"]
     _check_drawn(fig, s)
     assert s.dom.count('class="hm"') == 1 or "heatmaplayer" in s.dom
-    assert ">&lt;img src=x onerror=alert(1)&gt;<" in s.dom  # the hostile model leads the board
+    assert ">evil-1<" in s.dom  # the hostile model leads the board, by its catalog id
     assert "<img" not in s.dom.replace("<image", "")
 
 

@@ -145,7 +145,8 @@ def test_hostile_names_are_text(hostile: advisor.Catalog, tmp_path: Path) -> Non
     page = _without_plotlyjs(out.read_text(encoding="utf-8"))
     assert "<img" not in page and "onerror=alert(1)>" not in page
     win = plot_winrates(hostile, top=3)
-    assert "&lt;img src=x onerror=alert(1)&gt;" in win.data[0].y
+    assert win.data[0].y[0] == "evil-1"  # axes show catalog ids; the name is in the hover text
+    assert "<b>&lt;img src=x onerror=alert(1)&gt;</b>" in win.data[0].hovertext[0][0]
     assert "<img" not in json.dumps(win.to_plotly_json(), default=str)
 
 
@@ -246,7 +247,7 @@ def test_winrates_figure(july: advisor.Catalog) -> None:
     fig = plot_winrates(july, top=4)
     heat = fig.data[0]
     board = advisor.rank(july).rows[:4]
-    assert list(heat.y) == [r.name for r in board]
+    assert list(heat.y) == [r.id for r in board]  # catalog ids throughout, never a mix with display names
     z = heat.z
     for i, a in enumerate(board):
         assert z[i][i] is None
@@ -257,7 +258,8 @@ def test_winrates_figure(july: advisor.Catalog) -> None:
                 assert z[i][j] + z[j][i] == pytest.approx(1.0)
     assert fig.layout.yaxis.autorange == "reversed"
     two = plot_winrates(july, models=["gpt-4o-mini", "gpt-4o"])
-    assert list(two.data[0].x) == ["GPT-4o (2024-05-13)", "GPT-4o mini (2024-07-18)"]
+    assert list(two.data[0].x) == ["gpt-4o-2024-05-13", "gpt-4o-mini-2024-07-18"]
+    assert fig.data[0].colorbar.title.side == "right"  # beside the bar, clear of the tick labels
     with pytest.raises(AdvisorError, match="not a Bradley-Terry rating"):
         plot_winrates(advisor.load_catalog().as_of(dt.date(2024, 8, 1)), metric="arena-hard-auto")
     with pytest.raises(ValueError, match="top must be an integer >= 2"):
