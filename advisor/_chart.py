@@ -167,9 +167,7 @@ def _place_labels(
     offsets: list[tuple[float, float]] = []
     angles = (-90, -60, -120, -30, -150, 90, 60, 120, 0, 180, 30, 150, -75, -105, -45, -135, 75, 105, 45, 135)
     candidates = [
-        (r * math.cos(math.radians(a)), r * math.sin(math.radians(a)))
-        for r in (30, 52, 78, 108, 140)
-        for a in angles
+        (r * math.cos(math.radians(a)), r * math.sin(math.radians(a))) for r in (30, 52, 78, 108, 140) for a in angles
     ]
     leaders: list[tuple[float, float, float, float]] = []
     for x, y, text in labels:
