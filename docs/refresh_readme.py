@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import os
 import re
 import shlex
 import sys
@@ -31,8 +32,14 @@ def run(command: str) -> str:
     if argv[:1] != ["advisor"]:
         raise SystemExit(f"README console commands must start with 'advisor': {command!r}")
     out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        main(argv[1:])
+    # Tables fit COLUMNS when it is set; transcripts show them whole, as in a file or a pipe.
+    columns = os.environ.pop("COLUMNS", None)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+            main(argv[1:])
+    finally:
+        if columns is not None:
+            os.environ["COLUMNS"] = columns
     return out.getvalue()
 
 

@@ -44,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error already printed
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    from advisor.cli._output import set_wide
+
+    set_wide(bool(getattr(args, "wide", False)))
     try:
         code: int = args.func(args)
     except NoCandidateError as exc:

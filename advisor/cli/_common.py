@@ -107,6 +107,13 @@ def add_catalog_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_wide_option(p: argparse.ArgumentParser) -> None:
+    """``--wide`` on commands that print a table (tables otherwise fit the terminal's width)."""
+    p.add_argument(
+        "--wide", action="store_true", help="show every column in full, however wide (default: fit the terminal)"
+    )
+
+
 def load_catalog_from_args(args: argparse.Namespace) -> Catalog:
     """Load the layered catalog the options describe, print its warnings, and apply ``--as-of``."""
     from advisor.catalog import load_catalog

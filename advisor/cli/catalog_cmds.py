@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from advisor.cli._common import HELP_FORMATTER, Parser, add_catalog_options, load_catalog_from_args
+from advisor.cli._common import HELP_FORMATTER, Parser, add_catalog_options, add_wide_option, load_catalog_from_args
 from advisor.cli._output import num, print_json, table, usd
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ def register(sub: Any) -> None:
     p.add_argument("--exclude", action="append", default=[], metavar="MODEL", help="leave this model out (repeatable)")
     p.add_argument("--metric", default="arena-text", help="quality metric, benchmark[/category] (default: arena-text)")
     p.add_argument("--metrics", action="store_true", help="list the metrics (benchmark/category) instead of the models")
+    add_wide_option(p)
     p.add_argument("--json", action="store_true", help="print the library's result as JSON")
     p.set_defaults(func=_models)
 

@@ -6,7 +6,14 @@ import argparse
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from advisor.cli._common import HELP_FORMATTER, add_catalog_options, load_catalog_from_args, number, whole
+from advisor.cli._common import (
+    HELP_FORMATTER,
+    add_catalog_options,
+    add_wide_option,
+    load_catalog_from_args,
+    number,
+    whole,
+)
 from advisor.cli._output import num, print_json, table, usd
 from advisor.cli.catalog_cmds import add_filter_options
 
@@ -144,6 +151,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("models", nargs="*", metavar="MODEL", help="models to price (default: all priced models)")
     _common(p, per=False)
+    add_wide_option(p)
     p.set_defaults(func=_cost)
 
     p = _parser(
@@ -155,6 +163,7 @@ def register(sub: Any) -> None:
         "advisor frontier --as-of 2024-07-24",
     )
     _common(p)
+    add_wide_option(p)
     p.set_defaults(func=_frontier)
 
     p = _parser(
@@ -185,6 +194,7 @@ def register(sub: Any) -> None:
     p.add_argument("a", metavar="A", help="the first model (id or alias)")
     p.add_argument("b", metavar="B", help="the model A is measured against (id or alias)")
     _common(p, per=False, requests=False)
+    add_wide_option(p)
     p.set_defaults(func=_compare)
 
     p = _parser(
@@ -196,6 +206,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--top", type=whole(at_least=1), metavar="N", help="show only the first N rows")
     _common(p, per=False, requests=False)
+    add_wide_option(p)
     p.set_defaults(func=_rank)
 
 

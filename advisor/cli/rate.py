@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from advisor.cli._common import HELP_FORMATTER, fail, load_catalog_from_args, number, parse_date, whole
+from advisor.cli._common import HELP_FORMATTER, add_wide_option, fail, load_catalog_from_args, number, parse_date, whole
 from advisor.cli._output import num, print_json, table
 
 if TYPE_CHECKING:
@@ -53,6 +53,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("file", metavar="FILE", help="battles (.jsonl or .csv) or pair counts")
     p.add_argument("--json", action="store_true", help="print the library's result as JSON")
+    add_wide_option(p)
     fit = p.add_argument_group("fit")
     fit.add_argument(
         "--anchor",
