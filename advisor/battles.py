@@ -60,11 +60,12 @@ class _Bad(Exception):
 def read_battles(
     path: str | os.PathLike[str], *, drop_if: Sequence[str] = (), workers: int | None = None
 ) -> BattleCounts:
-    """Read a battle file (JSONL or CSV, row-level battles or pair counts) into counts per pair.
+    """Read a battle file (JSONL, CSV or Parquet; row-level battles or pair counts) into counts per pair.
 
     Args:
-        path: the file; ``.jsonl``/``.ndjson``/``.json`` is JSON Lines, ``.csv`` is CSV, any other
-            name is sniffed (a first character ``{`` means JSON Lines).
+        path: the file; ``.jsonl``/``.ndjson``/``.json`` is JSON Lines, ``.csv`` is CSV,
+            ``.parquet`` is Parquet (row-level battles; needs the ``advisor[parquet]`` extra), any
+            other name is sniffed (a first character ``{`` means JSON Lines).
         drop_if: columns that mark a battle as invalid (e.g. ``identity_revealed``); a row whose
             value is true (``true``/``1``/``yes``) is left out and counted in ``dropped``.
         workers: processes that parse a large JSON Lines file in parallel, each a slice of it;
@@ -77,6 +78,10 @@ def read_battles(
     """
     p = Path(path)
     name = str(path)
+    if p.suffix.lower() in (".parquet", ".pq"):
+        from advisor.battles_by import read_parquet
+
+        return read_parquet(p, drop_if=drop_if)
     try:
         with p.open("rb") as fh:
             head = fh.read(4096)
@@ -116,6 +121,38 @@ def rate(
     that resolve to one id are merged.
     """
     counts = read_battles(path, drop_if=drop_if, workers=workers)
+    return fit_counts(
+        counts,
+        path=path,
+        drop_if=drop_if,
+        resolve=resolve,
+        scale=scale,
+        base=base,
+        anchor=anchor,
+        bootstrap=bootstrap,
+        seed=seed,
+        ties=ties,
+        regularization=regularization,
+        progress=progress,
+    )
+
+
+def fit_counts(
+    counts: BattleCounts,
+    *,
+    path: str | os.PathLike[str],
+    drop_if: Sequence[str] = (),
+    resolve: Callable[[str], str] | None = None,
+    scale: float = 400.0,
+    base: float = 10.0,
+    anchor: Anchor = 1000.0,
+    bootstrap: int = 100,
+    seed: int | None = 0,
+    ties: TieMode = "half",
+    regularization: float = 0.0,
+    progress: Callable[[int, int], None] | None = None,
+) -> Ratings:
+    """The fitting half of :func:`rate` for counts already read (``path`` only names them in errors)."""
     if counts.total == 0 and counts.dropped:
         raise InputFileError(
             f"{path}: all {counts.dropped} battles are marked invalid by {', '.join(map(repr, drop_if))}"

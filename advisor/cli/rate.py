@@ -21,10 +21,12 @@ Fit Bradley-Terry ratings on the Elo scale to pairwise battles, as the Chatbot A
 bootstrap 95% confidence intervals and ranks that only separate models whose intervals do not
 overlap (rank = 1 + the number of models statistically better).
 
-FILE is JSON Lines or CSV with columns model_a, model_b, winner (model_a, model_b, tie or
-"tie (bothbad)"), or pair counts with columns model_a, model_b, wins_a, wins_b, ties
+FILE is JSON Lines, CSV or Parquet (pip install 'advisor[parquet]') with columns model_a,
+model_b, winner (model_a, model_b, tie or "tie (bothbad)"), or pair counts with columns model_a, model_b, wins_a, wins_b, ties
 (and optionally ties_bothbad). With --out, the scores are written as a catalog layer of dated
-scores for --benchmark, ready for --catalog on the other commands.
+scores for --benchmark, ready for --catalog on the other commands. --by COLUMN fits one
+leaderboard per value of that column (e.g. a task category) and writes each as BENCHMARK/VALUE
+scores, so --metric team-eval/coding works downstream.
 
 A model that never lost (or never won) has no finite maximum-likelihood score: that is an
 error unless --regularization adds a prior. Groups of models never compared with each other
@@ -51,7 +53,12 @@ def register(sub: Any) -> None:
         epilog="Example:\n  advisor rate battles.jsonl --benchmark team-eval --out scores.yaml",
         formatter_class=HELP_FORMATTER,
     )
-    p.add_argument("file", metavar="FILE", help="battles (.jsonl or .csv) or pair counts")
+    p.add_argument("file", metavar="FILE", help="battles (.jsonl, .csv or .parquet) or pair counts")
+    p.add_argument(
+        "--by",
+        metavar="COLUMN",
+        help="one leaderboard per value of this column (row-level battles), written as BENCHMARK/VALUE scores",
+    )
     p.add_argument("--json", action="store_true", help="print the library's result as JSON")
     add_wide_option(p)
     fit = p.add_argument_group("fit")
@@ -123,6 +130,8 @@ def register(sub: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     from advisor.battles import catalog_layer, rate
 
+    if args.by is not None:
+        return _run_by(args)
     if args.out and not args.benchmark:
         raise fail("--out needs --benchmark NAME (the benchmark the scores belong to)")
     if args.out and not Path(args.out).resolve().parent.is_dir():
@@ -183,6 +192,81 @@ def _run(args: argparse.Namespace) -> int:
         print_json(ratings)
     else:
         print(_render(ratings))
+    return 0
+
+
+def _run_by(args: argparse.Namespace) -> int:
+    """``--by COLUMN``: one leaderboard per value, one layer holding each as ``BENCHMARK/VALUE``."""
+    from advisor.battles import catalog_layer
+    from advisor.battles_by import rate_by
+
+    if args.category != "overall":
+        raise fail("--by and --category do not go together: with --by each value is a category")
+    if args.out and not args.benchmark:
+        raise fail("--out needs --benchmark NAME (the benchmark the scores belong to)")
+    if args.out and not Path(args.out).resolve().parent.is_dir():
+        raise fail(f"--out: no such folder: {Path(args.out).parent}")
+    as_of: dt.date = args.as_of or dt.date.today()
+    catalog = None
+    if not args.no_resolve and (args.catalog or not args.no_bundled):
+        catalog = load_catalog_from_args(args)
+    boards, unlabelled = rate_by(
+        args.file,
+        args.by,
+        drop_if=args.drop_if,
+        scale=args.scale,
+        base=args.base,
+        anchor=args.anchor,
+        bootstrap=args.bootstrap,
+        seed=args.seed,
+        ties=args.ties,
+        regularization=args.regularization,
+        resolve=catalog.resolve if catalog is not None else None,
+    )
+    if args.out:
+        from pydantic import TypeAdapter
+
+        from advisor.schema import CatalogFile
+        from advisor.writer import write_catalog_file
+
+        layer: dict[str, Any] | None = None
+        for value, ratings in boards.items():
+            part = catalog_layer(
+                ratings,
+                benchmark=args.benchmark,
+                category=value,
+                as_of=as_of,
+                source=f"{args.benchmark}-battles",
+                title=f"Bradley-Terry fit of {Path(args.file).name} per {args.by}",
+                description=f"Bradley-Terry ratings per {args.by} fitted by advisor rate from {Path(args.file).name}",
+            )
+            if layer is None:
+                layer = part
+                continue
+            by_id = {m["id"]: m for m in layer["models"]}
+            for m in part["models"]:
+                if m["id"] in by_id:
+                    by_id[m["id"]]["scores"].extend(m["scores"])
+                else:
+                    layer["models"].append(m)
+                    by_id[m["id"]] = m
+        assert layer is not None  # rate_by returns at least one value
+        write_catalog_file(args.out, TypeAdapter(CatalogFile).validate_python(layer))
+        print(
+            f"Wrote {args.out}: {sum(len(r.models) for r in boards.values())} scores for "
+            f"{', '.join(f'{args.benchmark}/{v}' for v in boards)}",
+            file=sys.stderr,
+        )
+    if args.json:
+        print_json(boards)
+        return 0
+    for value, ratings in boards.items():
+        metric = f"{args.benchmark}/{value}" if args.benchmark else f"{args.by} = {value}"
+        print(f"== {metric}")
+        print(_render(ratings))
+        print()
+    if unlabelled:
+        print(f"{num(unlabelled)} battles without a value in {args.by!r} left out.")
     return 0
 
 
