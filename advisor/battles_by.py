@@ -109,9 +109,9 @@ def _numbered(path: Path, name: str, columns: Sequence[str]) -> Iterator[tuple[s
                     raise InputFileError(f"{name}:{number}: missing field {absent[0]!r}")
                 yield str(number), tuple(record[c] for c in columns)
         return
-    lines = _csv_rows(path, name)
+    csv_rows = _csv_rows(path, name)
     try:
-        _, header = next(lines)
+        _, header = next(csv_rows)
     except StopIteration:
         raise InputFileError(f"{name}:1: empty file: no battles") from None
     header = [h.strip() for h in header]
@@ -119,10 +119,10 @@ def _numbered(path: Path, name: str, columns: Sequence[str]) -> Iterator[tuple[s
     if absent:
         raise InputFileError(f"{name}:1: missing column {absent[0]!r} (columns: {', '.join(header)})")
     index = [header.index(c) for c in columns]
-    for number, line in lines:
-        if len(line) < len(header):
+    for number, cells in csv_rows:
+        if len(cells) < len(header):
             raise InputFileError(f"{name}:{number}: expected {len(header)} columns, got {len(row)}")
-        yield str(number), tuple(line[i] for i in index)
+        yield str(number), tuple(cells[i] for i in index)
 
 
 def _is_json(path: Path) -> bool:

@@ -22,8 +22,8 @@ bootstrap 95% confidence intervals and ranks that only separate models whose int
 overlap (rank = 1 + the number of models statistically better).
 
 FILE is JSON Lines, CSV or Parquet (pip install 'advisor[parquet]') with columns model_a,
-model_b, winner (model_a, model_b, tie or "tie (bothbad)"), or pair counts with columns model_a, model_b, wins_a, wins_b, ties
-(and optionally ties_bothbad). With --out, the scores are written as a catalog layer of dated
+model_b, winner (model_a, model_b, tie or "tie (bothbad)"), or pair counts with columns
+model_a, model_b, wins_a, wins_b, ties (and optionally ties_bothbad). With --out, the scores are written as a catalog layer of dated
 scores for --benchmark, ready for --catalog on the other commands. --by COLUMN fits one
 leaderboard per value of that column (e.g. a task category) and writes each as BENCHMARK/VALUE
 scores, so --metric team-eval/coding works downstream.
