@@ -23,10 +23,11 @@ overlap (rank = 1 + the number of models statistically better).
 
 FILE is JSON Lines, CSV or Parquet (pip install 'advisor[parquet]') with columns model_a,
 model_b, winner (model_a, model_b, tie or "tie (bothbad)"), or pair counts with columns
-model_a, model_b, wins_a, wins_b, ties (and optionally ties_bothbad). With --out, the scores are written as a catalog layer of dated
-scores for --benchmark, ready for --catalog on the other commands. --by COLUMN fits one
-leaderboard per value of that column (e.g. a task category) and writes each as BENCHMARK/VALUE
-scores, so --metric team-eval/coding works downstream.
+model_a, model_b, wins_a, wins_b, ties (and optionally ties_bothbad). With --out, the scores
+are written as a catalog layer of dated scores for --benchmark, ready for --catalog on the
+other commands. --by COLUMN fits one leaderboard per value of that column (e.g. a task
+category) and writes each as BENCHMARK/VALUE scores, so --metric team-eval/coding works
+downstream.
 
 A model that never lost (or never won) has no finite maximum-likelihood score: that is an
 error unless --regularization adds a prior. Groups of models never compared with each other
