@@ -61,6 +61,7 @@ _EXPORTS: dict[str, str] = {
     "replay": "advisor.traffic",
     "tie_aware_ranks": "advisor.ratings",
     "uncertain_pareto_front": "advisor.pareto",
+    "usd": "advisor.money",
     "validate_catalog": "advisor.catalog",
     "win_probability": "advisor.ratings",
     "write_explorer": "advisor.explore",
@@ -112,6 +113,7 @@ __all__ = [
     "replay",
     "tie_aware_ranks",
     "uncertain_pareto_front",
+    "usd",
     "validate_catalog",
     "win_probability",
     "write_explorer",
@@ -146,6 +148,7 @@ if TYPE_CHECKING:
     from advisor.freshness import Freshness
     from advisor.history import CostOfQuality, cost_of_quality
     from advisor.listing import Listing, metrics, models
+    from advisor.money import usd
     from advisor.pareto import pareto_front, pareto_front_nd, uncertain_pareto_front
     from advisor.plot import plot_frontier, plot_history, plot_winrates, write_figure
     from advisor.ratings import BattleCounts, Ratings, fit_ratings, tie_aware_ranks, win_probability

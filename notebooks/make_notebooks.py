@@ -1,8 +1,12 @@
-"""Write the notebooks of this folder from the cells below, without outputs.
+"""Write the notebooks of this folder from the cells below, executed, with their outputs.
 
-The notebooks are stored without outputs (CI executes them, tests/test_notebooks.py); edit the
-cells here and run ``python notebooks/make_notebooks.py`` rather than saving from Jupyter (a folder argument
-writes them there instead).
+    python notebooks/make_notebooks.py                   # rewrite notebooks/*.ipynb, executed
+    python notebooks/make_notebooks.py FOLDER --no-execute   # cells only (what the test compares)
+
+The notebooks are stored with outputs so that GitHub and other viewers show them: each chart is
+kept as plotly's interactive figure and as a PNG image beside it (viewers that do not run plotly
+show the image). Edit the cells here rather than saving from Jupyter; CI executes the notebooks
+again from scratch (tests/test_notebooks.py) and checks the stored cells match this file.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ JULY_2024 = [
     new_code_cell(
         "import datetime as dt\n\n"
         "from IPython.display import Markdown, display\n\n"
-        "import advisor\n\n"
+        "import advisor\n"
+        "from advisor import usd\n\n"
         "catalog = advisor.load_catalog()\n"
         "july = catalog.as_of(dt.date(2024, 7, 24))\n"
         "len(catalog), catalog.metrics()"
@@ -44,8 +49,8 @@ JULY_2024 = [
         '    f"As of {rec.as_of}, **{c.name}** scores {c.score:g} (95% CI {c.ci_lower:g} to {c.ci_upper:g}) "\n'
         '    f"against {r.score:g} for {r.name}: a gap of {cmp.score_gap:+g} points, "\n'
         "    f\"{'significant' if cmp.significant else 'not significant'} at 95%. \"\n"
-        '    f"At the usual 3:1 blend it costs ${c.cost.blended_usd_per_mtok:.4g} per 1M tokens against "\n'
-        '    f"${r.cost.blended_usd_per_mtok:.4g}: **1/{rec.price_ratio:.1f} of the price** "\n'
+        '    f"At the usual 3:1 blend it costs {usd(c.cost.blended_usd_per_mtok)} per 1M tokens against "\n'
+        '    f"{usd(r.cost.blended_usd_per_mtok)}: **1/{rec.price_ratio:.1f} of the price** "\n'
         '    f"({rec.savings_pct:.1f}% cheaper). Under Bradley-Terry it would win "\n'
         '    f"{cmp.p_a_beats_b:.1%} of head-to-head votes against GPT-4o."\n'
         "))"
@@ -61,7 +66,7 @@ JULY_2024 = [
         "for pt in front.points:\n"
         "    o = pt.option\n"
         '    kind = "Pareto" if pt.pareto else "within the CIs"\n'
-        '    print(f"{o.id:32} ${o.cost.blended_usd_per_mtok:>8.4f}  {o.score:6g}  {kind}")'
+        '    print(f"{o.id:32} {usd(o.cost.blended_usd_per_mtok):>9}  {o.score:6g}  {kind}")'
     ),
     new_code_cell('advisor.plot_frontier(july, target="gpt-4o")'),
     new_markdown_cell("## Head to head\n\nExpected share of votes each model wins against each other one that day."),
@@ -81,7 +86,7 @@ JULY_2024 = [
         'rec_now = advisor.recommend(now, target="gpt-4o")\n'
         "display(Markdown(\n"
         '    f"As of {latest}, the cheapest model not statistically worse than {rec_now.reference.id} is "\n'
-        '    f"**{rec_now.choice.name}** at ${rec_now.choice.cost.blended_usd_per_mtok:.4g} per 1M tokens, "\n'
+        '    f"**{rec_now.choice.name}** at {usd(rec_now.choice.cost.blended_usd_per_mtok, \'mtok\')}, "\n'
         '    f"1/{rec_now.price_ratio:.1f} of the price ({rec_now.qualifying} of {rec_now.considered} "\n'
         '    f"priced and scored models qualify)."\n'
         "))\n"
@@ -95,12 +100,12 @@ JULY_2024 = [
     ),
     new_code_cell(
         "for p in history.points:\n"
-        '    print(f"{p.date}  bar {p.bar_score:g}  {p.model:28}  ${p.usd_per_mtok:.4f}  "\n'
+        '    print(f"{p.date}  bar {p.bar_score:g}  {p.model:28}  {usd(p.usd_per_mtok):>9}  "\n'
         '          f"({p.qualifying} of {p.considered} reach it)")\n'
         "first = history.points[0]\n"
         "display(Markdown(\n"
-        '    f"GPT-4 itself cost ${first.bar_usd_per_mtok:.2f} per 1M tokens (3:1 blend) on {first.date}. "\n'
-        '    f"On {latest} its level of quality cost ${history.priced[-1].usd_per_mtok:.4g}: "\n'
+        '    f"GPT-4 itself cost {usd(first.bar_usd_per_mtok, \'mtok\')} (3:1 blend) on {first.date}. "\n'
+        '    f"On {latest} its level of quality cost {usd(history.priced[-1].usd_per_mtok)}: "\n'
         '    f"**{history.fall_from_bar_pct:.1f}% less**. Between the first and last snapshots the "\n'
         '    f"cheapest qualifying price fell {history.fall_pct:.1f}%."\n'
         "))"
@@ -121,7 +126,8 @@ CHOOSE = [
         "import tempfile\n"
         "from pathlib import Path\n\n"
         "from IPython.display import Markdown, display\n\n"
-        "import advisor\n\n"
+        "import advisor\n"
+        "from advisor import usd\n\n"
         "DAY = dt.date(2025, 8, 4)  # the day we decide; the newest Arena snapshot of the bundled catalog\n"
         "bundled = advisor.load_catalog().as_of(DAY)\n"
         'display(Markdown(f"The bundled catalog has {len(bundled)} models as of {DAY}."))'
@@ -171,8 +177,8 @@ CHOOSE = [
         'mini = advisor.cost(ours, ["gpt-4o-mini"]).costs[0]\n'
         'listed = advisor.cost(bundled, ["gpt-4o-mini"]).costs[0]\n'
         "display(Markdown(\n"
-        '    f"GPT-4o mini now costs ${mini.input_rate:g}/${mini.output_rate:g} per 1M input/output tokens "\n'
-        '    f"for us, against the list price of ${listed.input_rate:g}/${listed.output_rate:g}."\n'
+        '    f"GPT-4o mini now costs {usd(mini.input_rate)}/{usd(mini.output_rate)} per 1M input/output tokens "\n'
+        '    f"for us, against the list price of {usd(listed.input_rate)}/{usd(listed.output_rate)}."\n'
         "))"
     ),
     new_markdown_cell(
@@ -188,7 +194,7 @@ CHOOSE = [
         'front = advisor.frontier(ours, metric="support-qa", workload=work, per="month")\n'
         "for pt in front.points:\n"
         "    o = pt.option\n"
-        '    print(f"{o.id:28} ${o.cost.usd_per_month:>10,.0f}/month  {o.score:5.1f}% "\n'
+        '    print(f"{o.id:28} {usd(o.cost.usd_per_month, \'month\'):>20}  {o.score:5.1f}% "\n'
         "          f\"(95% CI {o.ci_lower:g} to {o.ci_upper:g})  {'Pareto' if pt.pareto else 'within the CIs'}\")"
     ),
     new_markdown_cell(
@@ -203,8 +209,8 @@ CHOOSE = [
         "c, r = rec.choice, rec.reference\n"
         "display(Markdown(\n"
         '    f"**{c.name}**: {c.score:g}% on our eval (95% CI {c.ci_lower:g} to {c.ci_upper:g}) against "\n'
-        '    f"{r.score:g}% for {r.name}, at ${c.cost.usd_per_month:,.0f} a month against "\n'
-        '    f"${r.cost.usd_per_month:,.0f}: {rec.savings_pct:.0f}% less. {rec.qualifying} of "\n'
+        '    f"{r.score:g}% for {r.name}, at {usd(c.cost.usd_per_month, \'month\')} against "\n'
+        '    f"{usd(r.cost.usd_per_month)}: {rec.savings_pct:.0f}% less. {rec.qualifying} of "\n'
         '    f"{rec.considered} models we evaluated qualify."\n'
         "))"
     ),
@@ -213,7 +219,7 @@ CHOOSE = [
         'arena = advisor.recommend(ours, workload=work, per="month", target="gpt-4o-2024-08-06", budget=BUDGET)\n'
         "display(Markdown(\n"
         '    f"On the Arena the choice would be **{arena.choice.name}** "\n'
-        '    f"(${arena.choice.cost.usd_per_month:,.0f} a month): "\n'
+        '    f"({usd(arena.choice.cost.usd_per_month, \'month\')}): "\n'
         '    + ("the same model." if arena.choice.id == c.id else "a different model: our eval decides.")\n'
         "))"
     ),
@@ -228,20 +234,42 @@ CHOOSE = [
     ),
 ]
 
+SETUP = new_code_cell(
+    "# Charts are interactive in Jupyter and also stored as a PNG image, which GitHub and other\n"
+    "# viewers show (they do not run plotly). The image needs kaleido: pip install 'advisor[png]'.\n"
+    "import plotly.io as pio\n\n"
+    'pio.renderers.default = "plotly_mimetype+png"'
+)
+
 NOTEBOOKS = {"july-2024-story.ipynb": JULY_2024, "choose-a-model.ipynb": CHOOSE}
 
 
-def main(folder: Path = HERE) -> None:
-    """Write every notebook into ``folder``, without outputs."""
-    for name, cells in NOTEBOOKS.items():
-        nb = new_notebook(cells=cells)
-        nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
-        nb.metadata["language_info"] = {"name": "python"}
-        for i, cell in enumerate(nb.cells):
-            cell["id"] = f"{Path(name).stem}-{i}"  # stable ids: regenerating changes nothing
-        nbformat.validate(nb)
+def notebook(name: str) -> nbformat.NotebookNode:
+    """One notebook, from its cells (after the set-up cell), without outputs."""
+    cells = NOTEBOOKS[name]
+    nb = new_notebook(cells=[cells[0], SETUP, *cells[1:]])
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb.metadata["language_info"] = {"name": "python"}
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"{Path(name).stem}-{i}"  # stable ids: regenerating changes nothing
+    nbformat.validate(nb)
+    return nb
+
+
+def main(folder: Path = HERE, *, execute: bool = True) -> None:
+    """Write every notebook into ``folder``, executed (outputs stored, so viewers show the charts)."""
+    for name in NOTEBOOKS:
+        nb = notebook(name)
+        if execute:
+            import nbclient
+
+            client = nbclient.NotebookClient(
+                nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(HERE)}}
+            )
+            client.execute()
         (folder / name).write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE)
+    args = [a for a in sys.argv[1:] if a != "--no-execute"]
+    main(Path(args[0]) if args else HERE, execute="--no-execute" not in sys.argv[1:])
