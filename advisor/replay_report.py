@@ -121,6 +121,9 @@ class WhatIfChoice:
     ci_upper: float | None
     reason: str
     """Why this model (the rule met), or why the traffic stayed."""
+    output_ratio: float = 1.0
+    """Output tokens on this model per output token on the original one: the ratio of their output
+    multipliers (measured where the log allows, else the catalog's, else 1)."""
 
 
 @dataclasses.dataclass(frozen=True)

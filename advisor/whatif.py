@@ -110,7 +110,10 @@ def what_if(
             idx = choice_index[c.id] = len(choice_ids)
             choice_ids.append(c.id)
         plan[(slot, cls)] = [(idx, 1.0)]
-        statements[slot].append(WhatIfChoice(c.id, requests, need, c.score, c.ci_lower, c.ci_upper, rec.criteria))
+        ratio = mults.get(c.id, 1.0) / mult_src
+        statements[slot].append(
+            WhatIfChoice(c.id, requests, need, c.score, c.ci_lower, c.ci_upper, rec.criteria, round(ratio, 4))
+        )
 
     totals = _second_pass(stats, view, catalog, spill, plan, choice_ids, mults, as_of_day)
     out = []

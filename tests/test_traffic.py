@@ -356,3 +356,18 @@ def test_a_choice_without_a_price_on_the_requests_date_is_priced_as_of(catalog: 
     assert [c.model for c in w.choices] == ["big-2025-03"]
     assert w.priced_at_as_of == 3 and w.moved_requests == 3
     assert w.what_if_usd == pytest.approx(3 * (1000 * 3 + 100 * 9) / 1e6)
+
+
+def test_the_what_if_scales_output_by_the_multipliers_ratio(tmp_path: Path) -> None:
+    (tmp_path / "layer.yaml").write_text(LAYER, encoding="utf-8")
+    (tmp_path / "verbose.yaml").write_text("schema_version: 1\nmodels:\n  - {id: small, output_multiplier: 2}\n")
+    catalog = load_catalog(tmp_path / "layer.yaml", tmp_path / "verbose.yaml", bundled=False)
+    records = [Usage("big", 10_000, 1_000, dt.date(2025, 3, 10))] * 4
+    r = replay(records, catalog, as_of=dt.date(2025, 4, 1), measure=False)
+    (w,) = r.what_if
+    (choice,) = w.choices
+    assert (choice.model, choice.output_ratio) == ("small", 2.0)  # small x2 (catalog), big x1 (assumed)
+    assert w.what_if_usd == pytest.approx(4 * (10_000 * 0.1 + 2_000 * 0.4) / 1e6)
+    assert {m.model: m.multiplier_source for m in r.models} == {
+        "big-2025-03": "assumed (no measurement, none in the catalog)"
+    }

@@ -224,3 +224,15 @@ def test_bad_utf8_names_its_line_and_format_can_be_forced(tmp_path: Path) -> Non
     assert chunk.format == "anthropic" and chunk.tokens[:, 0].tolist() == [7, 0, 0, 0, 2, 0]
     with pytest.raises(InputFileError, match=r"log.jsonl:1: field 'usage.input_tokens_details': missing"):
         list(read_usage(path, format="openai-responses"))
+
+
+def test_without_psycopg_the_error_names_the_extra(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg now raises ImportError
+    assert main(["replay", "--db", "postgresql://u@localhost/litellm", "--no-what-if"]) == 2
+    assert capsys.readouterr().err == (
+        "Error: reading a LiteLLM Postgres database needs psycopg: pip install 'advisor[postgres]'\n"
+    )

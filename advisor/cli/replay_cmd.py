@@ -224,18 +224,20 @@ def _render_what_if(r: ReplayReport) -> None:
                     "" if stays else _score(c.score, c.ci_lower, c.ci_upper),
                     num(c.requests),
                     f">= {num(c.min_context)}" if c.min_context else "-",
+                    "" if stays else f"x{c.output_ratio:.2f}",
                 ]
             )
             first = False
     print(
         table(
-            ["model", score_head, "moves to", score_head, "requests", "context window (tok)"],
+            ["model", score_head, "moves to", score_head, "requests", "context window (tok)", "output tokens"],
             rows,
-            right=[False, True, False, True, True, True],
+            right=[False, True, False, True, True, True, True],
         )
     )
     print(f"Scores: {r.metric} as of {', '.join(dates) or '-'}. Chosen per context-window class: a request only")
-    print("moves to a model whose context window holds it.")
+    print("moves to a model whose context window holds it. Output tokens: the destination's per the original's")
+    print("(the ratio of their output multipliers, as in the profile above; x1 where neither is known).")
     notes = []
     for w in r.what_if:
         for c in w.choices:
