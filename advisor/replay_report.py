@@ -176,6 +176,8 @@ class ReplayReport:
     skipped: Mapping[str, int]
     """Records read but not billed by the provider, by reason (proxy cache hits, failed requests)."""
     tokens: Tokens
+    profile: Profile
+    """The profile of all priced requests."""
     usd: float
     models: tuple[ModelUsage, ...]
     unpriced: tuple[Unpriced, ...]

@@ -490,17 +490,16 @@ def _first_pass(
 # --- assembling the report ------------------------------------------------------------------------------
 
 
-def _profile(stats: _Stats, slot: int) -> Profile:
-    n = max(int(stats.requests[slot]), 1)
-    tok = stats.tokens[:, slot]
-    hi, ho = stats.hist_in[slot], stats.hist_out[slot]
+def _profile(requests: int, tok: np.ndarray, hist_in: np.ndarray, hist_out: np.ndarray) -> Profile:
+    """The profile of requests with token sums ``tok`` (rows as TOKEN_FIELDS) and size histograms."""
+    n = max(requests, 1)
     return Profile(
-        input_p50=_percentile(hi, 0.5),
-        input_p90=_percentile(hi, 0.9),
-        input_p99=_percentile(hi, 0.99),
-        output_p50=_percentile(ho, 0.5),
-        output_p90=_percentile(ho, 0.9),
-        output_p99=_percentile(ho, 0.99),
+        input_p50=_percentile(hist_in, 0.5),
+        input_p90=_percentile(hist_in, 0.9),
+        input_p99=_percentile(hist_in, 0.99),
+        output_p50=_percentile(hist_out, 0.5),
+        output_p90=_percentile(hist_out, 0.9),
+        output_p99=_percentile(hist_out, 0.99),
         mean_input=float(tok[0] / n),
         mean_output=float(tok[4] / n),
         input_output_ratio=float(tok[0] / tok[4]) if tok[4] > 0 else None,
@@ -537,7 +536,9 @@ def _report(
                 long_context_requests=int(stats.tier[slot]),
                 first_day=dt.date.fromordinal(int(stats.first[slot])),
                 last_day=dt.date.fromordinal(int(stats.last[slot])),
-                profile=_profile(stats, slot),
+                profile=_profile(
+                    int(stats.requests[slot]), stats.tokens[:, slot], stats.hist_in[slot], stats.hist_out[slot]
+                ),
                 output_multiplier=mult,
                 multiplier_source=origin,
             )
@@ -570,6 +571,7 @@ def _report(
         undated_requests=undated,
         skipped=dict(sorted(skipped.items())),
         tokens=Tokens.of(total_tokens),
+        profile=_profile(priced, stats.tokens.sum(axis=1), stats.hist_in.sum(axis=0), stats.hist_out.sum(axis=0)),
         usd=usd,
         models=tuple(models),
         unpriced=tuple(lost),

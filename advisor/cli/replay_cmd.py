@@ -147,7 +147,6 @@ def render(r: ReplayReport) -> None:
         ]
         for m in r.models
     ]
-    t = r.tokens
     priced_tokens = [
         sum(getattr(m.tokens, f) for m in r.models) for f in ("input", "cached", "cache_write", "output", "reasoning")
     ]
@@ -163,7 +162,6 @@ def render(r: ReplayReport) -> None:
         "cost ($)",
     ]
     print(table(headers, rows, right=[False, *([True] * 7)]))
-    del t
     print()
     print("Workload profile (tokens per request: 50th / 90th / 99th percentile)")
     prow = []
@@ -179,6 +177,17 @@ def render(r: ReplayReport) -> None:
                 f"x{m.output_multiplier:g} ({m.multiplier_source})",
             ]
         )
+    t = r.profile
+    prow.append(
+        [
+            "all",
+            f"{num(t.input_p50)} / {num(t.input_p90)} / {num(t.input_p99)}",
+            f"{num(t.output_p50)} / {num(t.output_p90)} / {num(t.output_p99)}",
+            f"{t.input_output_ratio:.1f}:1" if t.input_output_ratio is not None else "-",
+            f"{t.cached_share:.0%}",
+            "",
+        ]
+    )
     print(
         table(
             ["model", "input (tok)", "output (tok)", "input:output", "cached", "output multiplier"],
