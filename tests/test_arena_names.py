@@ -353,3 +353,11 @@ def test_joined_models_were_released_before_the_arena_rated_them(names: ArenaNam
     assert checked["gemini-3-pro"] == ("2025-11-18", "2025-12-11")
     assert checked["gemini-3-flash"] == ("2025-12-17", "2025-12-17")
     assert [n for n, (rel, seen) in checked.items() if rel[:10] > seen] == []
+
+
+def test_a_skipped_name_can_equal_a_catalog_id(names: ArenaNames, curated: CatalogFile) -> None:
+    """The file decides over name equality: the one skipped name that is also a joined id."""
+    ids = {j.model for j in names.joins.values()} | {j.mode_id for j in names.joins.values() if j.mode_id}
+    ids |= {m.id for m in curated.models}
+    assert sorted(n for n in names.skips if n in ids) == ["phi-3-mini-4k-instruct"]
+    assert names.joins["phi-3-mini-4k-instruct-june-2024"].model == "phi-3-mini-4k-instruct"
