@@ -126,6 +126,11 @@ def plot_frontier(
     providers = sorted({o.provider or "unknown" for o in p.options}, key=str.casefold)
     colour = provider_colours(view)
     sources = _score_sources(view, [o.id for o in p.options], benchmark, category)
+    # Points without a label get a number, cheapest first, and a key below the chart names them:
+    # a reader of the PNG (no hover) can tell every point apart.
+    named = {pt.option.id for pt in front.points} | ({rec.choice.id} if rec is not None else set())
+    unnamed = sorted((o for o in p.options if o.id not in named), key=lambda o: (x_of[o.id], -o.score, o.id))
+    number = {o.id: i for i, o in enumerate(unnamed, 1)}
     for prov in providers:
         group = [o for o in p.options if (o.provider or "unknown") == prov]
         on = [o.id in status and status[o.id].pareto for o in group]
@@ -133,7 +138,10 @@ def plot_frontier(
             go.Scatter(
                 x=[x_of[o.id] for o in group],
                 y=[o.score for o in group],
-                mode="markers",
+                mode="markers+text",
+                text=[str(number[o.id]) if o.id in number else "" for o in group],
+                textposition="middle right",
+                textfont={"size": 8, "color": "#555"},
                 name=_e(prov),
                 legendgroup="providers",
                 legendgrouptitle={"text": "Provider"} if prov == providers[0] else None,
@@ -297,10 +305,51 @@ def plot_frontier(
     tickvals, ticktext = _log_ticks(*x_range)
     layout["xaxis"] = _axis(cost_title, type="log", range=x_range, tickvals=tickvals, ticktext=ticktext)
     layout["yaxis"] = _axis(f"{_e(bench.name)} score ({_e(bench.scale)}{direction})", range=y_range)
+    key_rows = _number_key(annotations, unnamed, number)
     layout["annotations"] = annotations
-    layout["margin"] = {**_MARGIN, "t": 136 if rec is not None or rec_note else 118}
+    extra = key_rows * _KEY_LINE_PX + 24 if key_rows else 0
+    layout["margin"] = {**_MARGIN, "t": 136 if rec is not None or rec_note else 118, "b": _MARGIN["b"] + extra}
+    # The plot area keeps its size (labels were placed for it); the key adds height below it.
+    layout["height"] = layout["height"] + extra + (layout["margin"]["t"] - _MARGIN["t"])
     fig.update_layout(**layout)
     return fig
+
+
+_KEY_COLUMNS = 4
+_KEY_LINE_PX = 12
+_KEY_NAME_CHARS = 30
+
+
+def _number_key(annotations: list[dict[str, Any]], unnamed: Sequence[Option], number: dict[str, int]) -> int:
+    """Add the key of numbered points below the plot (columns, cheapest first); return its rows."""
+    if not unnamed:
+        return 0
+    rows = math.ceil(len(unnamed) / _KEY_COLUMNS)
+    for c in range(_KEY_COLUMNS):
+        chunk = unnamed[c * rows : (c + 1) * rows]
+        if not chunk:
+            continue
+        lines = []
+        for o in chunk:
+            name = o.name if len(o.name) <= _KEY_NAME_CHARS else o.name[: _KEY_NAME_CHARS - 1] + "…"
+            lines.append(f"{number[o.id]} {_e(name)}")
+        annotations.append(
+            {
+                "xref": "paper",
+                "yref": "paper",
+                "x": c / _KEY_COLUMNS,
+                "y": 0,
+                "yshift": -_MARGIN["b"] + 4,
+                "xanchor": "left",
+                "yanchor": "top",
+                "align": "left",
+                "showarrow": False,
+                "text": "<br>".join(lines),
+                "font": {"size": 9, "color": "#444"},
+                "name": "key",
+            }
+        )
+    return rows
 
 
 def _score_sources(view: Catalog, ids: Sequence[str], benchmark: str, category: str) -> dict[str, str]:

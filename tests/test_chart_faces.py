@@ -160,3 +160,25 @@ def test_html_fills_the_window(tmp_path: Path) -> None:
     page = write_figure(fig, tmp_path / "f.html").read_text(encoding="utf-8")
     assert '"width":1100' not in page.replace(" ", "") and "height:100vh; width:100%" in page
     assert fig.layout.width == 1100  # the figure itself keeps its size for PNG export
+
+
+@pytest.mark.parametrize("day", [JULY, TODAY])
+def test_every_point_is_named_or_numbered_in_a_key(day: dt.date) -> None:
+    view = advisor.load_catalog().as_of(day)
+    fig = plot_frontier(view, target="gpt-4o")
+    labels = {html.unescape(re.sub(r"<[^>]+>", "", a.text)) for a in fig.layout.annotations if a.xref == "x"}
+    key = "<br>".join(a.text for a in fig.layout.annotations if a.name == "key").split("<br>")
+    entries = dict(line.split(" ", 1) for line in key if line)
+    numbered = {}
+    for t in fig.data:
+        if t.legendgroup == "providers":
+            numbered.update({n: y for n, y in zip(t.text, t.y, strict=True) if n})
+    assert sorted(entries, key=int) == sorted(numbered, key=int) == [str(i) for i in range(1, len(numbered) + 1)]
+    pool = advisor.frontier(view)  # labelled: both frontiers (and the recommendation)
+    options = {o.id: o for o in __import__("advisor.select", fromlist=["pool"]).pool(view).options}
+    assert len(labels) + len(numbered) == len(options)
+    for n, name in entries.items():
+        assert name.rstrip("…") in {html.escape(o.name)[: len(name.rstrip("…"))] for o in options.values()}
+    assert {o.name for pt in pool.points for o in [pt.option]} <= labels
+    # the plot area keeps the size labels were placed for; the key only adds height below it
+    assert fig.layout.height - fig.layout.margin.t - fig.layout.margin.b == 680 - 100 - 70

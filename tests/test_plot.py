@@ -100,7 +100,7 @@ def test_frontier_figure(july: advisor.Catalog) -> None:
     assert fig.layout.title.text == "<b>Cost vs Arena (text) as of 2024-07-24</b>"
     assert "Recommended: <b>gpt-4o-mini-2024-07-18</b>" in fig.layout.title.subtitle.text
     # one label per frontier model, the recommended one in bold
-    labels = [a.text for a in fig.layout.annotations]
+    labels = [a.text for a in fig.layout.annotations if a.xref == "x"]  # the rest: the key of numbered points
     assert len(labels) == len(front.points)
     assert f"<b>{rec.choice.name}</b>" in labels
 
@@ -112,13 +112,14 @@ def test_frontier_labels_do_not_overlap() -> None:
         pw = fig.layout.width - fig.layout.margin.l - fig.layout.margin.r
         ph = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
         boxes = []
-        for a in fig.layout.annotations:
+        labels = [a for a in fig.layout.annotations if a.xref == "x"]
+        for a in labels:
             cx = (a.x - xr[0]) / (xr[1] - xr[0]) * pw + a.ax
             cy = (yr[1] - a.y) / (yr[1] - yr[0]) * ph + a.ay
             half = (len(a.text.replace("<b>", "").replace("</b>", "")) * _CHAR_PX + 8) / 2
             boxes.append((cx - half, cy - _LABEL_H / 2, cx + half, cy + _LABEL_H / 2))
         for i, a in enumerate(boxes):
-            assert a[0] >= -10 and a[2] <= pw + 10, (day, fig.layout.annotations[i].text)
+            assert a[0] >= -10 and a[2] <= pw + 10, (day, labels[i].text)
             for b in boxes[:i]:
                 apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
                 assert apart, (day, a, b)
