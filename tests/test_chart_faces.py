@@ -177,7 +177,7 @@ def test_every_point_is_named_or_numbered_in_a_key(day: dt.date) -> None:
     pool = advisor.frontier(view)  # labelled: both frontiers (and the recommendation)
     options = {o.id: o for o in __import__("advisor.select", fromlist=["pool"]).pool(view).options}
     assert len(labels) + len(numbered) == len(options)
-    for n, name in entries.items():
+    for name in entries.values():
         assert name.rstrip("…") in {html.escape(o.name)[: len(name.rstrip("…"))] for o in options.values()}
     assert {o.name for pt in pool.points for o in [pt.option]} <= labels
     # the plot area keeps the size labels were placed for; the key only adds height below it
