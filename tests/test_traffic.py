@@ -212,7 +212,7 @@ def test_profile_percentiles_match_numpy(catalog: Catalog) -> None:
     outputs = rng.integers(0, 900, 501)
     records = [Usage("small", int(i), int(o), dt.date(2025, 3, 1)) for i, o in zip(inputs, outputs, strict=True)]
     whole = replay(
-        records + [Usage("medium", 5, 5, dt.date(2025, 3, 1))], catalog, what_if=False, as_of=dt.date(2025, 4, 1)
+        [*records, Usage("medium", 5, 5, dt.date(2025, 3, 1))], catalog, what_if=False, as_of=dt.date(2025, 4, 1)
     )
     assert whole.profile.input_p50 == np.percentile([*inputs, 5], 50, method="inverted_cdf")  # all models together
     p = replay(records, catalog, what_if=False, as_of=dt.date(2025, 4, 1)).models[0].profile
