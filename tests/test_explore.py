@@ -280,3 +280,48 @@ def test_the_page_fits_the_window(page: Any, size: tuple[int, int]) -> None:
     assert scroll <= width
     svg = page.locator("#chart .main-svg").first.bounding_box()
     assert abs(svg["width"] - size[0]) <= 2
+
+
+def test_every_metric_of_the_real_catalog_is_offered() -> None:
+    """Generic over the catalog: each Arena category and style control there is offered as it lands."""
+    view = advisor.load_catalog().view()
+    data = explorer_data(view)
+    offered = [m["key"] for m in data["metrics"]]
+    wanted = [m for m in view.metrics() if len(pool(view, metric=m).options) >= 2]
+    assert offered[0] == "arena-text" and sorted(offered) == sorted(wanted)
+    assert {m for m in view.metrics() if m.startswith(("arena-text/", "arena-text-style"))} <= set(offered)
+
+
+def test_the_real_catalog_page_matches_the_library(browser: Any, tmp_path: Path) -> None:
+    view = advisor.load_catalog().view()
+    path = write_explorer(view, tmp_path / "today.html", target="gemini-2.5-pro", budget=2.0)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(path.as_uri())
+    page.wait_for_function("window.advisorExplorer && window.advisorExplorer.state() !== null")
+    blends = blend_workloads(Workload())
+    for option in page.locator("#metric option").all():
+        metric = option.get_attribute("data-metric")
+        page.select_option("#metric", label=option.inner_text())
+        page.locator("#blend").focus()
+        page.keyboard.press("End")
+        state = seen(page)
+        want = expected_for(view, metric, blends[-1], target="gemini-2.5-pro", budget=2.0)
+        assert state["pareto"] == want["pareto"] and state["statistical"] == want["statistical"]
+        assert state["recommended"] == want["recommended"]
+        assert {p["id"] for p in state["points"]} == set(want["points"])
+    page.close()
+
+
+def expected_for(view: Catalog, metric: str, w: Workload, **needs: Any) -> dict[str, Any]:
+    p = pool(view, metric=metric, workload=w)
+    f = frontier(view, metric=metric, workload=w)
+    try:
+        choice: str | None = recommend(view, metric=metric, workload=w, **needs).choice.id
+    except (NoCandidateError, AdvisorError):
+        choice = None
+    return {
+        "points": {o.id: float(c) for o, c in zip(p.options, p.cost.tolist(), strict=True)},
+        "pareto": [o.id for o in f.pareto],
+        "statistical": [o.id for o in f.statistical],
+        "recommended": choice,
+    }
