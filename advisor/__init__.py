@@ -39,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "UnknownModelError": "advisor.errors",
     "Usage": "advisor.usage",
     "Workload": "advisor.workload",
+    "WriteError": "advisor.errors",
     "compare": "advisor.select",
     "cost": "advisor.workload",
     "cost_of_quality": "advisor.history",
@@ -91,6 +92,7 @@ __all__ = [
     "UnknownModelError",
     "Usage",
     "Workload",
+    "WriteError",
     "compare",
     "cost",
     "cost_of_quality",
@@ -143,6 +145,7 @@ if TYPE_CHECKING:
         NoCandidateError,
         UnknownMetricError,
         UnknownModelError,
+        WriteError,
     )
     from advisor.explore import explorer_html, write_explorer
     from advisor.freshness import Freshness

@@ -45,6 +45,15 @@ class InputFileError(AdvisorError):
     """A data file (battles, import source) is malformed; the message names file and line."""
 
 
+class WriteError(AdvisorError):
+    """A file cannot be written (or must not be); ``path`` is the path as given, ``reason`` why."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: cannot write: {reason}")
+
+
 class UnknownModelError(AdvisorError, KeyError):
     """A model name matches no id or alias in the catalog."""
 

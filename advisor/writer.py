@@ -25,7 +25,8 @@ from typing import Any
 
 import yaml
 
-from advisor._io import atomic_write_text
+from advisor._io import atomic_write_bytes
+from advisor.errors import CatalogError, Problem
 from advisor.schema import (
     Alias,
     Benchmark,
@@ -207,8 +208,25 @@ def dump_catalog_file(cf: CatalogFile) -> str:
 def write_catalog_file(path: str | os.PathLike[str], cf: CatalogFile) -> None:
     """Write ``cf`` to ``path`` atomically: readers see the old file or the new one, never half.
 
+    The text is read back through the same checks as :func:`advisor.load_catalog` first, so a file
+    that would not load is never written (the old one stays).
+
     Args:
-        path: Destination; its folder must exist. An existing file keeps its permissions.
+        path: Destination; its folder must exist. A symlink is written through; an existing file
+            keeps its permissions (see :func:`advisor._io.atomic_write_bytes`).
         cf: The catalog file to write.
+
+    Raises:
+        CatalogError: the contents would not load; the first line says nothing was written.
+        WriteError: the path cannot be written.
     """
-    atomic_write_text(path, dump_catalog_file(cf))
+    from advisor.catalog_io import parse_catalog_bytes
+
+    label = os.fspath(path)
+    data = dump_catalog_file(cf).encode("utf-8")
+    try:
+        parse_catalog_bytes(data, label)
+    except CatalogError as exc:
+        head = Problem(label, "not written: the new contents would not load:")
+        raise CatalogError([head, *exc.problems]) from None
+    atomic_write_bytes(path, data)

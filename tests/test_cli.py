@@ -136,7 +136,7 @@ def test_json_is_exactly_the_library_result(capsys, argv, call) -> None:  # type
         (
             ["plot", "frontier", "--out", "no-such-folder/f.html"],
             2,
-            "Error: no-such-folder: no such folder to write into",
+            "Error: no-such-folder/f.html: cannot write: no such folder: no-such-folder",
         ),
         (
             ["frontier", "--per", "month"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from advisor import writer
 from advisor.catalog_io import parse_catalog_bytes
+from advisor.errors import WriteError
 from advisor.schema import (
     Alias,
     Benchmark,
@@ -155,7 +157,7 @@ def test_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(WriteError, match=f"^{re.escape(str(target))}: cannot write: disk full$"):
         write_catalog_file(target, CatalogFile(schema_version=1))
     assert target.read_text(encoding="utf-8") == "hand-edited: true\n"
     assert [p.name for p in tmp_path.iterdir()] == ["c.yaml"]
@@ -248,3 +250,19 @@ def test_round_trip(cf: CatalogFile) -> None:
     assert dump_catalog_file(_load(text)) == text
     # The plain data reads back with PyYAML alone too (no Python tags, no anchors).
     assert isinstance(yaml.safe_load(text), dict)
+
+
+def test_a_catalog_that_would_not_load_is_not_written(tmp_path: Path) -> None:
+    from advisor.errors import CatalogError
+
+    target = tmp_path / "layer.yaml"
+    target.write_text("hand-edited: true\n", encoding="utf-8")
+    model = Model(id="m", provider="P", retired=dt.date(2024, 1, 1), released=dt.date(2024, 6, 1))
+    with pytest.raises(CatalogError) as info:
+        write_catalog_file(target, CatalogFile(schema_version=1, models=(model,)))
+    assert str(info.value).splitlines() == [
+        f"{target}: not written: the new contents would not load:",
+        f"{target}:7: model 'm': field 'retired': retired before it was released",
+    ]
+    assert target.read_text(encoding="utf-8") == "hand-edited: true\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["layer.yaml"]

@@ -137,6 +137,10 @@ def _run(args: argparse.Namespace) -> int:
         raise fail("--out needs --benchmark NAME (the benchmark the scores belong to)")
     if args.out and not Path(args.out).resolve().parent.is_dir():
         raise fail(f"--out: no such folder: {Path(args.out).parent}")
+    if args.out:
+        from advisor._io import refuse_same_file
+
+        refuse_same_file(args.out, {"FILE": args.file, **{f"--catalog {c}": c for c in args.catalog}}, "--out")
     as_of: dt.date = args.as_of or dt.date.today()
     catalog = None
     if not args.no_resolve and (args.catalog or not args.no_bundled):
