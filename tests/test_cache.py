@@ -183,16 +183,19 @@ def test_cache_off(monkeypatch: pytest.MonkeyPatch, cache: Path, layer: Path) ->
     assert not cache.exists()
 
 
-def test_the_suite_runs_with_private_folders(tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_the_suite_runs_with_private_folders(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     from conftest import REAL_HOME, SESSION_HOME
 
-    real = REAL_HOME / ".cache" / "advisor"
-    before = sorted(os.listdir(real)) if real.is_dir() else None
     for name in ("HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "ADVISOR_DATA_DIR"):
         assert Path(os.environ[name]).is_relative_to(SESSION_HOME), name
+    assert not SESSION_HOME.is_relative_to(REAL_HOME)
     assert Path(os.environ["ADVISOR_CACHE_DIR"]).is_relative_to(tmp_path_factory.getbasetemp())
-    # A CLI run in a subprocess that drops ADVISOR_CACHE_DIR still caches under the session's HOME.
+    # A CLI run in a subprocess that drops ADVISOR_CACHE_DIR still caches under the session's HOME,
+    # never the user's: a layer with a name of its own shows where its entry went.
+    marker = tmp_path / f"marker-{os.getpid()}-{tmp_path.name}.yaml"
+    marker.write_bytes((CATALOGS / "base.yaml").read_bytes())
     env = {k: v for k, v in os.environ.items() if k != "ADVISOR_CACHE_DIR"}
-    subprocess.run([sys.executable, "-m", "advisor", "models"], env=env, check=True, capture_output=True)
-    assert entries(SESSION_HOME / ".cache" / "advisor")
-    assert (sorted(os.listdir(real)) if real.is_dir() else None) == before
+    command = [sys.executable, "-m", "advisor", "models", "--no-bundled", "--catalog", str(marker)]
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    assert list((SESSION_HOME / ".cache" / "advisor").glob(f"{marker.name}-*"))
+    assert not list((REAL_HOME / ".cache" / "advisor").glob(f"{marker.name}-*"))
