@@ -26,6 +26,7 @@ import itertools
 import json
 import os
 import re
+import stat
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
@@ -33,8 +34,9 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from advisor.errors import InputFileError, UnknownModelError
+from advisor.errors import AdvisorError, ArgumentError, InputFileError, UnknownModelError
 from advisor.ratings import OUTCOMES, Anchor, BattleCounts, Ratings, TieMode, fit_ratings
+from advisor.text import hidden_char
 
 if TYPE_CHECKING:
     from pydantic_core import SchemaValidator
@@ -48,6 +50,9 @@ _OUTCOME_INDEX = {"model_a": 0, "model_b": 1, "tie": 2, "tie (bothbad)": 2}
 _TRUE = frozenset({"1", "true", "yes", "y", "t"})
 _FALSE = frozenset({"", "0", "false", "no", "n", "f"})
 _WHOLE = re.compile(r"\s*\d+\s*")
+MAX_COUNT = 10**15
+"""Largest count of battles one pair may have (a million times the Arena's whole history), so
+that sums stay exact in 64-bit integers."""
 _CHUNK_BYTES = 8 << 20  # bytes read at a time
 _CACHE_BYTES = 64 << 20  # memory for distinct JSON lines held before they are parsed and counted
 _JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
@@ -83,16 +88,20 @@ def read_battles(
 
         return read_parquet(p, drop_if=drop_if)
     try:
+        if not stat.S_ISREG(p.stat().st_mode):
+            raise InputFileError(f"{name}: not a regular file (a folder, FIFO or device); give a battle file")
         with p.open("rb") as fh:
             head = fh.read(4096)
+    except FileNotFoundError:
+        raise InputFileError(f"{name}: no such file") from None
     except OSError as exc:
-        raise InputFileError(f"{name}: cannot read: {exc.strerror or exc}") from None
+        raise InputFileError(f"{name}: cannot read: {(exc.strerror or str(exc)).lower()}") from None
     if not head.strip():
         raise InputFileError(f"{name}:1: empty file: no battles")
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     is_json = p.suffix.lower() in _JSON_SUFFIXES or (p.suffix.lower() != ".csv" and stripped[:1] == b"{")
-    if workers is not None and workers < 1:
-        raise ValueError(f"workers must be >= 1, got {workers}")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise ArgumentError("workers", f"must be a whole number >= 1 (or None), got {workers!r}")
     if is_json:
         return _read_jsonl(p, name, tuple(drop_if), workers)
     return _read_csv(p, name, tuple(drop_if))
@@ -201,6 +210,13 @@ def catalog_layer(
 
     from advisor.schema import SCHEMA_VERSION, CatalogFile
 
+    for argument, value in (("benchmark", benchmark), ("category", category), ("source", source)):
+        if not isinstance(value, str) or not value.strip():
+            raise ArgumentError(argument, f"must be a non-empty name, got {value!r}")
+        why = hidden_char(value)
+        if why is not None:
+            raise ArgumentError(argument, why)
+
     def point(x: float) -> float | None:
         return None if x != x else round(float(x), 1)  # NaN: no bootstrap, no interval
 
@@ -238,7 +254,7 @@ def catalog_layer(
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
-        raise ValueError(f"the catalog layer does not validate: {where}: {first['msg']}") from None
+        raise AdvisorError(f"the catalog layer does not validate: {where}: {first['msg']}") from None
     return layer
 
 
@@ -312,6 +328,7 @@ def _scan_jsonl(path: Path, name: str, drop_if: tuple[str, ...], start: int, end
 
     validate = _record_validator(drop_if).validate_json
     getter = itemgetter(*BATTLE_COLUMNS, *drop_if)
+    flags = tuple(json.dumps(c).encode() for c in drop_if)
     raw: Counter[tuple[Any, ...]] = Counter()  # (model_a, model_b, winner, *flags) as written
     pairs: dict[tuple[str, str], list[int]] = {}
     kind: str | None = None
@@ -329,6 +346,9 @@ def _scan_jsonl(path: Path, name: str, drop_if: tuple[str, ...], start: int, end
             keys = list(map(getter, map(validate, lines)))
             deque(map(hash, keys), maxlen=0)  # unhashable values go the slow way, before counting
         except (ValidationError, TypeError):
+            slow(lines, times)
+            return
+        if any(map(_suspect, lines, (k[2] for k in keys), repeat(flags))):
             slow(lines, times)
             return
         if times is None:
@@ -440,12 +460,36 @@ def _json_record(line: bytes) -> dict[str, Any] | None:
     if not text:
         return None
     try:
-        record = json.loads(text)
+        record = json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise _Bad(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+    except ValueError as exc:  # e.g. a number of thousands of digits
+        raise _Bad(f"not valid JSON: {str(exc).split(';')[0]}") from None
     if not isinstance(record, dict):
         raise _Bad(f"expected a JSON object per line, got {type(record).__name__}")
     return record
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are unique: JSON parsers silently keep only the last of a duplicate."""
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Bad(f"duplicate key {key!r} (JSON would silently keep only the last one)")
+            seen.add(key)
+    return record
+
+
+def _suspect(line: bytes, winner: Any, flags: tuple[bytes, ...]) -> bool:
+    """Whether a line the fast parser accepted may repeat a key it uses (it keeps the last silently).
+
+    Each of the three battle keys appears once as a key, and ``winner``'s value once more when it
+    names a side; any other count (or a flag key seen twice) sends the line to the exact check.
+    """
+    seen = line.count(b'"model_a"') + line.count(b'"model_b"') + line.count(b'"winner"')
+    return seen != (4 if winner in ("model_a", "model_b") else 3) or any(line.count(f) > 1 for f in flags)
 
 
 def _json_fields(record: dict[str, Any], columns: Sequence[str]) -> tuple[Any, ...]:
@@ -499,6 +543,9 @@ def _read_csv(path: Path, name: str, drop_if: tuple[str, ...]) -> BattleCounts:
     except StopIteration:
         raise InputFileError(f"{name}:1: empty file: no battles") from None
     header = [h.strip() for h in header]
+    repeated = [h for k, h in enumerate(header) if h in header[:k]]
+    if repeated:
+        raise InputFileError(f"{name}:1: duplicate column {repeated[0]!r} (which one to use would be a guess)")
     missing_drop = [c for c in drop_if if c not in header]
     if missing_drop:
         raise InputFileError(f"{name}:1: no column {missing_drop[0]!r} to mark invalid battles by")
@@ -560,6 +607,9 @@ def _model(value: Any, column: str) -> str:
     text = value.strip()
     if not text:
         raise _Bad(f"empty {column}")
+    why = hidden_char(text)
+    if why is not None:
+        raise _Bad(f"{column} {text!r} {why}")
     return text
 
 
@@ -603,11 +653,17 @@ def _counts(fields: Sequence[Any], record: dict[str, Any], what: str) -> tuple[s
 
 
 def _whole(value: Any, column: str, what: str) -> int:
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
     if isinstance(value, str) and _WHOLE.fullmatch(value):
-        return int(value)
-    raise _Bad(f"{what} {column!r}: not a whole number >= 0: {value!r}")
+        digits = value.strip().lstrip("0")
+        if len(digits) > len(str(MAX_COUNT)):  # never int() thousands of digits
+            raise _Bad(f"{what} {column!r}: a {len(digits):,}-digit count is more than {MAX_COUNT:,} battles")
+        value = int(digits or "0")
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        if value > MAX_COUNT:
+            raise _Bad(f"{what} {column!r}: {value:,} is more than {MAX_COUNT:,} battles")
+        return value
+    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+    raise _Bad(f"{what} {column!r}: not a whole number >= 0: {shown}")
 
 
 def _add_counts(pairs: dict[tuple[str, str], list[int]], row: tuple[str, str, int, int, int], times: int) -> None:
@@ -617,6 +673,8 @@ def _add_counts(pairs: dict[tuple[str, str], list[int]], row: tuple[str, str, in
     total[0] += wins[0] * times
     total[1] += wins[1] * times
     total[2] += t * times
+    if max(total) > MAX_COUNT:
+        raise _Bad(f"pair {key[0]!r} - {key[1]!r}: more than {MAX_COUNT:,} battles in all")
 
 
 def _tally(

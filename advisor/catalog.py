@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.catalog_io import LoadedFile, field_path, load_file
-from advisor.errors import CatalogError, Problem, UnknownMetricError, UnknownModelError
+from advisor.errors import ArgumentError, CatalogError, Problem, UnknownMetricError, UnknownModelError
 from advisor.names import NameIndex
 from advisor.periods import in_force, overlay_prices, sorted_prices
 from advisor.schema import Alias, Benchmark, Model, Score, Source
@@ -340,14 +341,24 @@ class Catalog:
         exclude: Iterable[str] = (),
     ) -> Catalog:
         """Models matching every criterion given; ``exclude`` takes ids or aliases."""
-        if min_context is not None and min_context < 0:
-            raise ValueError(f"min_context must be >= 0, got {min_context}")
+        if min_context is not None and (
+            isinstance(min_context, bool) or not isinstance(min_context, int) or min_context < 0
+        ):
+            raise ArgumentError("min_context", f"must be a whole number >= 0, got {min_context!r}")
         providers = None
         scope = list(self.scope)
         if provider is not None:
             wanted = [provider] if isinstance(provider, str) else list(provider)
             providers = {p.casefold() for p in wanted}
             scope.append("provider " + ", ".join(wanted))
+            known = {(m.provider or "").casefold(): m.provider or "" for m in self.models}
+            for name in wanted:
+                if name.casefold() not in known:
+                    close = difflib.get_close_matches(name, sorted(set(known.values())), n=3, cutoff=0.6)
+                    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+                    error = ArgumentError("provider", f"names no provider in the catalog: {name!r}{hint}")
+                    error.matches = tuple(close)  # type: ignore[attr-defined]
+                    raise error
         dropped = {self.resolve(name) for name in exclude}
         if open_weights is not None:
             scope.append("open weights" if open_weights else "closed weights")

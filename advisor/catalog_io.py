@@ -148,6 +148,7 @@ def _yaml_loader_class() -> type[Any]:
             return super().construct_mapping(node, deep=deep)
 
     StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+    StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
     return StrictLoader
 
 
@@ -155,6 +156,14 @@ def _construct_map(loader: Any, node: Any) -> Iterator[dict[Any, Any]]:
     data: dict[Any, Any] = {}
     yield data
     data.update(loader.construct_mapping(node))
+
+
+def _construct_timestamp(loader: Any, node: Any) -> Any:
+    """A date YAML cannot build (2024-02-30) stays text, for validation to name it with its field."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return str(node.value)
 
 
 @functools.cache
@@ -288,6 +297,8 @@ def _problem_from_error(err: Any, data: dict[str, Any], label: str) -> Problem:
     elif kind in _BOUNDS:
         op, key = _BOUNDS[kind]
         message = f"must be {op} {err['ctx'][key]:g}, got {value!r}"
+    elif kind.startswith(("date_", "datetime_")):
+        message = f"not a date: {value!s} (want YYYY-MM-DD)"
     elif kind == "finite_number":
         message = f"must be a finite number, got {value!r}"
     elif kind == "literal_error" and loc == ("schema_version",):
@@ -406,7 +417,47 @@ def _check_file(cf: schema.CatalogFile, label: str) -> tuple[list[Problem], list
     for name, (model_id, i) in undated_names.items():
         if name in ids and cf.models[ids[name]].id != model_id:
             add(f"alias {name!r} is the id of another model", i, model_id, "aliases")
+    _check_names(cf, label, problems, warnings)
     return problems, warnings
+
+
+def _check_names(cf: schema.CatalogFile, label: str, problems: list[Problem], warnings: list[Problem]) -> None:
+    """Names hold no hidden characters; an id or alias that looks like another model's is a warning."""
+    from advisor.text import hidden_char, skeleton
+
+    def check(name: str | None, loc: tuple[Any, ...], model: str | None) -> None:
+        why = hidden_char(name) if name else None
+        if why is not None:
+            field = _model_and_field(loc, {"models": []})[1]
+            problems.append(Problem(label, why, None, model, field, loc=loc))
+
+    for kind in ("sources", "benchmarks"):
+        for key in getattr(cf, kind):
+            check(key, (kind, key), None)
+    looks: dict[str, tuple[str, str]] = {}
+    for i, m in enumerate(cf.models):
+        for field in ("id", "name", "provider", "mode_of", "successor"):
+            check(getattr(m, field), ("models", i, field), m.id)
+        for j, a in enumerate(m.aliases):
+            check(a.name, ("models", i, "aliases", j), m.id)
+        for j, p in enumerate(m.prices):
+            check(p.host, ("models", i, "prices", j, "host"), m.id)
+        for j, sc in enumerate(m.scores):
+            check(sc.benchmark, ("models", i, "scores", j, "benchmark"), m.id)
+            check(sc.category, ("models", i, "scores", j, "category"), m.id)
+        for where, name in ((("id",), m.id), *((("aliases", j), a.name) for j, a in enumerate(m.aliases))):
+            other = looks.setdefault(skeleton(name), (name, m.id))
+            if other[1] != m.id and other[0].casefold() != name.casefold():
+                warnings.append(
+                    Problem(
+                        label,
+                        f"{name!r} looks like {other[0]!r} of model {other[1]!r} (look-alike letters?)",
+                        None,
+                        m.id,
+                        field_path(where),
+                        loc=("models", i, *where),
+                    )
+                )
 
 
 PRICE_FIELDS = (

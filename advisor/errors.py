@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 
@@ -31,6 +31,19 @@ class Problem:
         if self.field is not None:
             parts.append(f"field {self.field!r}")
         return ": ".join(parts) + f": {self.message}"
+
+
+class ArgumentError(AdvisorError):
+    """An argument of a library call is out of range; ``argument`` names it, ``reason`` says why.
+
+    The message names the argument as the library spells it (``min_context must be >= 0``); the
+    CLI shows the same error under the flag's name (``--min-context``).
+    """
+
+    def __init__(self, argument: str, reason: str) -> None:
+        self.argument = argument
+        self.reason = reason
+        super().__init__(f"{argument} {reason}")
 
 
 class CatalogError(AdvisorError):
@@ -63,6 +76,8 @@ class UnknownModelError(AdvisorError, KeyError):
             close = difflib.get_close_matches(name, list(dict.fromkeys(candidates)), n=3, cutoff=0.6)
         else:
             close = list(suggestions)
+        self.matches: tuple[str, ...] = tuple(close)
+        """The close matches offered ("did you mean"), best first."""
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         super().__init__(f"unknown model {name!r}{hint}")
 
@@ -75,10 +90,13 @@ class UnknownMetricError(AdvisorError, KeyError):
 
     def __init__(self, metric: str, known: Iterable[str] = (), *, note: str | None = None) -> None:
         known = sorted(known)
+        self.metric = metric
+        self.matches: tuple[str, ...] = ()
         if note is not None:
             super().__init__(f"{note} (is the date before the benchmark's first snapshot?)")
             return
         close = difflib.get_close_matches(metric, known, n=3, cutoff=0.5)
+        self.matches = tuple(close)
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         listing = f" (known: {', '.join(known)})" if known and not close else ""
         super().__init__(f"unknown metric {metric!r}{hint}{listing}")
@@ -93,6 +111,40 @@ class NoCandidateError(AdvisorError):
     def __init__(self, message: str, nearest: object = None) -> None:
         self.nearest = nearest
         super().__init__(message)
+
+
+class UsageError(AdvisorError):
+    """The command line itself is wrong (an unknown flag, a flag's value of the wrong kind)."""
+
+
+def describe(exc: AdvisorError, flags: Mapping[str, str] | None = None) -> dict[str, object]:
+    """An error as data (what ``--json`` prints on failure): its kind, its one-line ``message``,
+    ``problems`` located by file, line, model and field, and what it carries (close ``matches``,
+    the ``nearest`` options when nothing qualifies, the ``argument`` at fault).
+
+    ``flags`` maps library argument names to the flags that set them, so that the message names
+    what the caller typed.
+    """
+    out: dict[str, object] = {"error": type(exc).__name__, "message": message_for(exc, flags)}
+    if isinstance(exc, CatalogError):
+        out["problems"] = [
+            {"file": p.file, "line": p.line, "model": p.model, "field": p.field, "message": p.message}
+            for p in exc.problems
+        ]
+    if isinstance(exc, ArgumentError):
+        out["argument"] = (flags or {}).get(exc.argument, exc.argument)
+    for attribute in ("matches", "nearest", "path"):
+        if hasattr(exc, attribute):
+            out[attribute] = getattr(exc, attribute)
+    return out
+
+
+def message_for(exc: AdvisorError, flags: Mapping[str, str] | None = None) -> str:
+    """The error's text, with an argument named as ``flags`` spells it (``--min-context``)."""
+    if isinstance(exc, ArgumentError) and flags is not None:
+        flag = flags.get(exc.argument) or "--" + exc.argument.replace("_", "-")
+        return f"argument {flag}: {exc.reason}"
+    return str(exc)
 
 
 class OptionalDependencyError(AdvisorError, ImportError):

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from advisor.catalog import DEFAULT_METRIC, Catalog, score_of
-from advisor.errors import AdvisorError, UnknownModelError
+from advisor.errors import AdvisorError, ArgumentError, UnknownModelError
 from advisor.select import pool
 from advisor.workload import Workload
 
@@ -141,7 +141,7 @@ def cost_of_quality(
             "pass load_catalog() without .as_of()"
         )
     if start is not None and end is not None and start > end:
-        raise ValueError(f"start ({start}) is after end ({end})")
+        raise AdvisorError(f"start ({start}) is after end ({end})")
     benchmark, category = catalog.check_metric(metric)
     higher = catalog.benchmarks[benchmark].higher_is_better
     w = workload or Workload()
@@ -155,7 +155,7 @@ def cost_of_quality(
     else:
         fixed = float(bar)
         if not np.isfinite(fixed):
-            raise ValueError(f"bar must be a finite score, got {bar!r}")
+            raise ArgumentError("bar", f"must be a finite score, got {bar!r}")
         label = f"score {'>=' if higher else '<='} {fixed:g}"
     days = sorted(set(dates)) if dates is not None else list(snapshot_dates(catalog, metric))
     days = [d for d in days if (start is None or d >= start) and (end is None or d <= end)]

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from advisor.errors import AdvisorError
+
 __all__ = ["pareto_front", "pareto_front_nd", "uncertain_pareto_front"]
 
 BoolArray = npt.NDArray[np.bool_]
@@ -45,13 +47,13 @@ def _as_float(x: npt.ArrayLike, name: str, ndim: int) -> FloatArray:
         raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
     if arr.ndim != ndim:
         want = "1-D" if ndim == 1 else "2-D (points x objectives)"
-        raise ValueError(f"{name} must be {want}, got shape {arr.shape}")
+        raise AdvisorError(f"{name} must be {want}, got shape {arr.shape}")
     out = arr.astype(np.float64, copy=False)
     # min() propagates NaN: one pass and no temporary array in the common, clean case.
     if out.size and np.isnan(out.min()):
         first = np.argwhere(np.isnan(out))[0]
         at = f"index {first[0]}" if ndim == 1 else f"row {first[0]}, column {first[1]}"
-        raise ValueError(f"{name} contains NaN (first at {at})")
+        raise AdvisorError(f"{name} contains NaN (first at {at})")
     return out
 
 
@@ -59,7 +61,7 @@ def _same_length(names: Sequence[str], arrays: Sequence[FloatArray]) -> None:
     lengths = [a.shape[0] for a in arrays]
     if len(set(lengths)) > 1:
         got = ", ".join(f"{n}={k}" for n, k in zip(names, lengths, strict=True))
-        raise ValueError(f"{', '.join(names[:-1])} and {names[-1]} must have the same length, got {got}")
+        raise AdvisorError(f"{', '.join(names[:-1])} and {names[-1]} must have the same length, got {got}")
 
 
 def _parse_sense(sense: Sequence[str], d: int) -> list[bool]:
@@ -67,10 +69,10 @@ def _parse_sense(sense: Sequence[str], d: int) -> list[bool]:
         raise TypeError("sense must be a sequence of 'min'/'max', one per column, not a single string")
     sense = list(sense)
     if len(sense) != d:
-        raise ValueError(f"sense has {len(sense)} entries but points has {d} columns")
+        raise AdvisorError(f"sense has {len(sense)} entries but points has {d} columns")
     for i, s in enumerate(sense):
         if s not in ("min", "max"):
-            raise ValueError(f"sense[{i}] must be 'min' or 'max', got {s!r}")
+            raise AdvisorError(f"sense[{i}] must be 'min' or 'max', got {s!r}")
     return [s == "max" for s in sense]
 
 
@@ -127,7 +129,7 @@ def pareto_front_nd(points: npt.ArrayLike, sense: Sequence[str]) -> BoolArray:
     """
     p = _as_float(points, "points", 2)
     if p.shape[1] == 0:
-        raise ValueError("points must have at least one column")
+        raise AdvisorError("points must have at least one column")
     maximise = _parse_sense(sense, p.shape[1])
     return _front([p[:, j] for j in range(p.shape[1])], maximise)
 
@@ -163,7 +165,7 @@ def uncertain_pareto_front(costs: npt.ArrayLike, lower: npt.ArrayLike, upper: np
     bad = np.flatnonzero(lo > hi)
     if bad.size:
         i = int(bad[0])
-        raise ValueError(f"lower must be <= upper, but lower[{i}] = {float(lo[i])!r} > upper[{i}] = {float(hi[i])!r}")
+        raise AdvisorError(f"lower must be <= upper, but lower[{i}] = {float(lo[i])!r} > upper[{i}] = {float(hi[i])!r}")
     n = c.shape[0]
     order = np.argsort(c, kind="stable")
     sorted_cost = c[order]

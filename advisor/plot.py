@@ -584,7 +584,7 @@ def plot_winrates(
     from advisor.select import rank
 
     if isinstance(top, bool) or not isinstance(top, int) or top < 2:
-        raise ValueError(f"top must be an integer >= 2, got {top!r}")
+        raise AdvisorError(f"top must be an integer >= 2, got {top!r}")
     go = _go()
     view = catalog.view()
     benchmark, _ = view.check_metric(metric)

@@ -31,7 +31,7 @@ from typing import Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from advisor.errors import AdvisorError, UnknownModelError
+from advisor.errors import AdvisorError, ArgumentError, UnknownModelError
 
 __all__ = [
     "Anchor",
@@ -58,6 +58,13 @@ OUTCOMES: tuple[str, ...] = ("model_a", "model_b", "tie", "tie (bothbad)")
 _MAX_NEWTON_STEPS = 100
 _NEWTON_TOL = 1e-10  # natural-log-odds units; 1e-10 is ~2e-8 Elo points
 _BATCH_BYTES = 1 << 27  # memory for one batch of bootstrap matrices, about 128 MiB per array
+_DENSE_ARRAYS = 4  # n x n float64 arrays alive at once in a fit (wins, Hessian, two temporaries)
+MAX_DENSE_BYTES = 4 << 30
+"""A fit whose dense n x n arrays would need more memory than this is refused (about 11,500 models)."""
+MAX_BOOTSTRAP = 100_000
+"""Most bootstrap rounds :func:`fit_ratings` runs (the Arena uses 100 to 1,000)."""
+MAX_BOOTSTRAP_BYTES = 1 << 30
+"""Most memory the bootstrap scores (rounds x models) may take."""
 
 
 def win_probability(r_a: npt.ArrayLike, r_b: npt.ArrayLike, *, scale: float = 400.0, base: float = 10.0) -> FloatArray:
@@ -98,9 +105,9 @@ def tie_aware_ranks(lower: npt.ArrayLike, upper: npt.ArrayLike) -> IntArray:
     lo = np.asarray(lower, dtype=np.float64)
     hi = np.asarray(upper, dtype=np.float64)
     if lo.ndim != 1 or lo.shape != hi.shape:
-        raise ValueError(f"lower and upper must be 1-D of one length, got shapes {lo.shape} and {hi.shape}")
+        raise AdvisorError(f"lower and upper must be 1-D of one length, got shapes {lo.shape} and {hi.shape}")
     if np.isnan(lo).any() or np.isnan(hi).any():
-        raise ValueError("lower and upper must not contain NaN")
+        raise AdvisorError("lower and upper must not contain NaN")
     ordered = np.sort(lo)
     better = lo.size - np.searchsorted(ordered, hi, side="right")
     return (better + 1).astype(np.int64)
@@ -125,16 +132,16 @@ class BattleCounts:
     def __post_init__(self) -> None:
         n = len(self.models)
         if len(set(self.models)) != n:
-            raise ValueError("models must be unique")
+            raise AdvisorError("models must be unique")
         p, c = self.pairs, self.counts
         if p.ndim != 2 or p.shape[1] != 2 or c.shape != (p.shape[0], 3):
-            raise ValueError(f"pairs must be (P, 2) and counts (P, 3), got {p.shape} and {c.shape}")
+            raise AdvisorError(f"pairs must be (P, 2) and counts (P, 3), got {p.shape} and {c.shape}")
         if p.size and (p.min() < 0 or p.max() >= n or (p[:, 0] >= p[:, 1]).any()):
-            raise ValueError("pairs must index models with i < j")
+            raise AdvisorError("pairs must index models with i < j")
         if c.size and c.min() < 0:
-            raise ValueError("counts must not be negative")
+            raise AdvisorError("counts must not be negative")
         if np.unique(p[:, 0] * n + p[:, 1]).size != p.shape[0]:
-            raise ValueError("each pair must appear once")
+            raise AdvisorError("each pair must appear once")
 
     @classmethod
     def from_pairs(
@@ -154,15 +161,18 @@ class BattleCounts:
         """
         a = list(model_a)
         b = list(model_b)
-        wa = np.asarray(wins_a, dtype=np.int64).reshape(-1)
-        wb = np.asarray(wins_b, dtype=np.int64).reshape(-1)
-        wt = np.asarray(ties, dtype=np.int64).reshape(-1)
+        try:
+            wa = np.asarray(wins_a, dtype=np.int64).reshape(-1)
+            wb = np.asarray(wins_b, dtype=np.int64).reshape(-1)
+            wt = np.asarray(ties, dtype=np.int64).reshape(-1)
+        except (OverflowError, TypeError, ValueError):
+            raise AdvisorError("counts must be whole numbers from 0 to 2**63 - 1") from None
         if not (len(a) == len(b) == wa.size == wb.size == wt.size):
-            raise ValueError("model_a, model_b, wins_a, wins_b and ties must have one length")
+            raise AdvisorError("model_a, model_b, wins_a, wins_b and ties must have one length")
         if any(x == y for x, y in zip(a, b, strict=True)):
-            raise ValueError("a model cannot battle itself")
+            raise AdvisorError("a model cannot battle itself")
         if (wa < 0).any() or (wb < 0).any() or (wt < 0).any():
-            raise ValueError("counts must not be negative")
+            raise AdvisorError("counts must not be negative")
         models = tuple(sorted(set(a) | set(b)))
         index = {m: k for k, m in enumerate(models)}
         ia = np.fromiter((index[m] for m in a), dtype=np.int64, count=len(a))
@@ -186,11 +196,11 @@ class BattleCounts:
             ValueError: lengths differ, an unknown winner, or a model meets itself.
         """
         if not (len(model_a) == len(model_b) == len(winner)):
-            raise ValueError("model_a, model_b and winner must have one length")
+            raise AdvisorError("model_a, model_b and winner must have one length")
         w = np.asarray(winner, dtype=object)
         unknown = sorted(set(w.tolist()) - set(OUTCOMES))
         if unknown:
-            raise ValueError(f"unknown winner {unknown[0]!r} (expected one of {', '.join(OUTCOMES)})")
+            raise AdvisorError(f"unknown winner {unknown[0]!r} (expected one of {', '.join(OUTCOMES)})")
         ones = np.ones(len(w), dtype=np.int64)
         return cls.from_pairs(
             model_a,
@@ -298,15 +308,18 @@ def fit_ratings(
         AdvisorError: no battles, models never compared across groups, or (without
             regularization) a model or group that never lost or never won.
         UnknownModelError: the anchor names a model that has no battles.
-        ValueError: a knob is out of range.
+        ArgumentError: a knob is out of range (an AdvisorError, so a ValueError).
     """
     _check_scale(scale, base)
-    if isinstance(bootstrap, bool) or not isinstance(bootstrap, int) or bootstrap < 0:
-        raise ValueError(f"bootstrap must be a whole number >= 0, got {bootstrap!r}")
+    if isinstance(bootstrap, bool) or not isinstance(bootstrap, int) or not 0 <= bootstrap <= MAX_BOOTSTRAP:
+        raise ArgumentError("bootstrap", f"must be a whole number from 0 to {MAX_BOOTSTRAP:,}, got {bootstrap!r}")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**128):
+        raise ArgumentError("seed", f"must be a whole number >= 0 (or None), got {seed!r}")
     if ties not in ("half", "ignore"):
-        raise ValueError(f"ties must be 'half' or 'ignore', got {ties!r}")
-    if not (math.isfinite(regularization) and regularization >= 0):
-        raise ValueError(f"regularization must be >= 0, got {regularization!r}")
+        raise ArgumentError("ties", f"must be 'half' or 'ignore', got {ties!r}")
+    if not (_finite(regularization) and regularization >= 0):
+        raise ArgumentError("regularization", f"must be a finite number >= 0, got {regularization!r}")
+    _check_memory(len(counts.models), bootstrap)
     anchor_index, anchor_value = _resolve_anchor(anchor, counts.models)
 
     models = counts.models
@@ -367,24 +380,49 @@ def fit_ratings(
     )
 
 
+def _finite(value: object) -> bool:
+    return (
+        isinstance(value, (int, float, np.integer, np.floating))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+    )
+
+
+def _check_memory(n: int, bootstrap: int) -> None:
+    """Refuse fits whose dense arrays would not fit, with the numbers, before allocating them."""
+    dense = _DENSE_ARRAYS * 8 * n * n
+    if dense > MAX_DENSE_BYTES:
+        raise AdvisorError(
+            f"{n:,} models: the fit needs dense {n:,} x {n:,} matrices ({dense / 2**30:,.1f} GiB), more than "
+            f"the {MAX_DENSE_BYTES / 2**30:g} GiB allowed; rate fewer models (filter the battles)"
+        )
+    scores = 8 * n * bootstrap
+    if scores > MAX_BOOTSTRAP_BYTES:
+        raise ArgumentError(
+            "bootstrap",
+            f"{bootstrap:,} rounds x {n:,} models need {scores / 2**30:,.1f} GiB of scores, more than the "
+            f"{MAX_BOOTSTRAP_BYTES / 2**30:g} GiB allowed; use fewer rounds",
+        )
+
+
 def _check_scale(scale: float, base: float) -> None:
-    if not (math.isfinite(scale) and scale > 0):
-        raise ValueError(f"scale must be a positive number, got {scale!r}")
-    if not (math.isfinite(base) and base > 1):
-        raise ValueError(f"base must be a number > 1, got {base!r}")
+    if not (_finite(scale) and scale > 0):
+        raise ArgumentError("scale", f"must be a finite number > 0, got {scale!r}")
+    if not (_finite(base) and base > 1):
+        raise ArgumentError("base", f"must be a finite number > 1, got {base!r}")
 
 
 def _resolve_anchor(anchor: Anchor, models: tuple[str, ...]) -> tuple[int | None, float]:
     """``(index of the pinned model or None for the mean, value)``."""
     if isinstance(anchor, tuple):
         name, value = anchor
-        if not math.isfinite(value):
-            raise ValueError(f"anchor value must be finite, got {value!r}")
+        if not _finite(value):
+            raise ArgumentError("anchor", f"value must be a finite number, got {value!r}")
         if name not in models:
             raise UnknownModelError(name, models)
         return models.index(name), float(value)
-    if isinstance(anchor, bool) or not isinstance(anchor, (int, float)) or not math.isfinite(anchor):
-        raise ValueError(f"anchor must be a finite number or (model, value), got {anchor!r}")
+    if not _finite(anchor):
+        raise ArgumentError("anchor", f"must be a finite number or (model, value), got {anchor!r}")
     return None, float(anchor)
 
 

@@ -103,7 +103,7 @@ class PricePeriod:
     """Key into the catalog's ``sources``."""
     since: dt.date | None = None
     until: dt.date | None = None
-    host: str | None = None
+    host: Name | None = None
     """Who serves it when not the model's own provider (open-weights models have many hosts)."""
     cached_input: Usd | None = None
     """Price of input tokens read from the provider's prompt cache."""
@@ -152,7 +152,7 @@ class Model:
     id: Name
     name: str | None = None
     """Display name; defaults to the id."""
-    provider: str | None = None
+    provider: Name | None = None
     """Who makes the model (OpenAI, Meta, ...). Required for a model no lower layer defines."""
     aliases: tuple[Alias, ...] = ()
     released: dt.date | None = None

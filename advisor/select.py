@@ -104,7 +104,7 @@ def pool(
     view = catalog.view()
     benchmark = view.check_metric(metric)[0] if metric is not None else ""
     if per not in PER_UNITS:
-        raise ValueError(f"per must be one of {', '.join(PER_UNITS)}, got {per!r}")
+        raise AdvisorError(f"per must be one of {', '.join(PER_UNITS)}, got {per!r}")
     w = workload or Workload()
     if per == "month" and w.requests_per_month is None:
         raise AdvisorError("costs per month need the number of requests per month (--requests)")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from advisor.catalog import Catalog
+from advisor.errors import AdvisorError
 from advisor.schema import Model, PricePeriod
 
 if TYPE_CHECKING:
@@ -68,30 +69,30 @@ class Workload:
         for name in ("input_tokens", "output_tokens"):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
-                raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+                raise AdvisorError(f"{name} must be a finite number >= 0, got {value!r}")
         if self.input_tokens + self.output_tokens <= 0:
-            raise ValueError("a request needs input_tokens or output_tokens above 0")
+            raise AdvisorError("a request needs input_tokens or output_tokens above 0")
         for name in ("cached_share", "cache_write_share"):
             if not 0.0 <= getattr(self, name) <= 1.0:
-                raise ValueError(f"{name} must be between 0 and 1, got {getattr(self, name)!r}")
+                raise AdvisorError(f"{name} must be between 0 and 1, got {getattr(self, name)!r}")
         if self.cached_share + self.cache_write_share > 1.0 + 1e-12:
-            raise ValueError(
+            raise AdvisorError(
                 f"cached_share + cache_write_share must be at most 1, got "
                 f"{self.cached_share:g} + {self.cache_write_share:g}"
             )
         if self.service_tier not in SERVICE_TIERS:
-            raise ValueError(f"service_tier must be one of {', '.join(SERVICE_TIERS)}, got {self.service_tier!r}")
+            raise AdvisorError(f"service_tier must be one of {', '.join(SERVICE_TIERS)}, got {self.service_tier!r}")
         if self.cache_ttl not in ("5m", "1h"):
-            raise ValueError(f"cache_ttl must be '5m' or '1h', got {self.cache_ttl!r}")
+            raise AdvisorError(f"cache_ttl must be '5m' or '1h', got {self.cache_ttl!r}")
         if self.batch and self.service_tier != "standard":
-            raise ValueError(f"batch and service_tier {self.service_tier!r} are two ways to buy; choose one")
+            raise AdvisorError(f"batch and service_tier {self.service_tier!r} are two ways to buy; choose one")
         if self.requests_per_month is not None and not (
             math.isfinite(self.requests_per_month) and self.requests_per_month >= 0
         ):
-            raise ValueError(f"requests_per_month must be >= 0, got {self.requests_per_month!r}")
+            raise AdvisorError(f"requests_per_month must be >= 0, got {self.requests_per_month!r}")
         for model_id, m in self.output_multipliers.items():
             if not (math.isfinite(m) and m > 0):
-                raise ValueError(f"output multiplier for {model_id!r} must be > 0, got {m!r}")
+                raise AdvisorError(f"output multiplier for {model_id!r} must be > 0, got {m!r}")
 
     @property
     def blend(self) -> str:

@@ -13,7 +13,7 @@ import pytest
 
 from advisor import battles
 from advisor.battles import catalog_layer, rate, read_battles
-from advisor.errors import InputFileError
+from advisor.errors import ArgumentError, InputFileError
 from advisor.ratings import BattleCounts
 
 HERE = Path(__file__).resolve().parent
@@ -211,7 +211,7 @@ def test_catalog_layer_validates_against_the_schema(tmp_path: Path) -> None:
         rate(tmp_path / "r.csv", bootstrap=0), benchmark="x", as_of=dt.date(2024, 8, 1), source="s", title="t"
     )
     assert "ci_lower" not in no_ci["models"][0]["scores"][0]
-    with pytest.raises(ValueError, match="does not validate"):
+    with pytest.raises(ArgumentError, match=r"^benchmark must be a non-empty name, got ''$"):
         catalog_layer(r, benchmark="", as_of=dt.date(2024, 8, 1), source="s", title="t")
 
 
@@ -265,7 +265,7 @@ def test_bad_flag_value_and_unknown_flag_column(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_missing_file() -> None:
-    with pytest.raises(InputFileError, match=r"nope\.csv: cannot read: No such file or directory"):
+    with pytest.raises(InputFileError, match=r"^nope\.csv: no such file$"):
         read_battles("nope.csv")
 
 
@@ -388,5 +388,5 @@ def test_workers_are_chosen_only_for_large_files(monkeypatch: pytest.MonkeyPatch
     assert battles._auto_workers(1 << 20) == 1
     monkeypatch.setattr(battles.os, "sched_getaffinity", lambda pid: {0, 1})
     assert battles._auto_workers(512 << 20) == (2 if sys.platform == "linux" else 1)
-    with pytest.raises(ValueError, match="workers must be >= 1, got 0"):
+    with pytest.raises(ValueError, match=r"^workers must be a whole number >= 1 \(or None\), got 0$"):
         read_battles(Path(__file__), workers=0)

@@ -99,7 +99,11 @@ def test_json_is_exactly_the_library_result(capsys, argv, call) -> None:  # type
     ("argv", "code", "message"),
     [
         (["recommend", "--target", "gpt-4p"], 2, "Error: unknown model 'gpt-4p'; did you mean"),
-        (["recommend", "--budget", "-1"], 2, "Error: budget must be >= 0, got -1.0"),
+        (
+            ["recommend", "--budget", "-1"],
+            2,
+            "Error: advisor recommend: argument --budget: must be a finite number >= 0, got '-1'",
+        ),
         (
             ["recommend", "--budget", "1", "--metric", "arena-txt"],
             2,

@@ -37,27 +37,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+FLAGS = {"start": "--from", "end": "--to"}
+"""Library argument names whose flag is not simply ``--`` plus the name with dashes."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; return the exit code (0 ok, 1 nothing qualifies, 2 bad input)."""
+    """Run the CLI; return the exit code (0 ok, 1 nothing qualifies, 2 bad input).
+
+    Every error is one line per problem on stderr (``Error: ...``); with ``--json`` the same error
+    is also a JSON object on stdout (see :func:`advisor.errors.describe`).
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in argv
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help, --version, or a usage error already printed
-        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
-    from advisor.cli._output import set_wide
+        from advisor.cli._output import set_wide
 
-    set_wide(bool(getattr(args, "wide", False)))
-    try:
+        set_wide(bool(getattr(args, "wide", False)))
         code: int = args.func(args)
-    except NoCandidateError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
-        return EXIT_NOTHING_QUALIFIES
+    except SystemExit as exc:  # --help or --version
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     except AdvisorError as exc:
-        text = str(exc)
-        lines = text.splitlines() or [type(exc).__name__]
-        for line in lines:
-            print(f"Error: {line}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return _report(exc, as_json)
     except KeyboardInterrupt:
         print("Error: interrupted", file=sys.stderr)
         return 130
@@ -69,8 +71,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except OSError as exc:  # a file we were asked to read or write; never a traceback
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"Error: {where}{exc.strerror or exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return _report(AdvisorError(f"{where}{(exc.strerror or str(exc)).lower()}"), as_json)
+    return code
+
+
+def _report(exc: AdvisorError, as_json: bool) -> int:
+    from advisor.errors import describe, message_for
+
+    code = EXIT_NOTHING_QUALIFIES if isinstance(exc, NoCandidateError) else EXIT_BAD_INPUT
+    lines = message_for(exc, FLAGS).splitlines() or [type(exc).__name__]
+    for line in lines:
+        print(f"Error: {line}", file=sys.stderr)
+    if as_json:
+        from advisor.cli._output import print_json
+
+        print_json({**describe(exc, FLAGS), "exit_code": code})
     return code
 
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from advisor.errors import AdvisorError
+from advisor.errors import AdvisorError, UsageError
 
 if TYPE_CHECKING:
     from advisor.catalog import Catalog
@@ -45,7 +45,7 @@ class Parser(argparse.ArgumentParser):
                 # A bare group (`advisor`, `advisor plot`): show what it offers, not just what is missing.
                 self.print_help(sys.stderr)
                 self.exit(EXIT_BAD_INPUT, f"\nError: {self.prog}: choose a {str(commands[0].metavar).lower()}\n")
-        self.exit(EXIT_BAD_INPUT, f"Error: {self.prog}: {message}\n")
+        raise UsageError(f"{self.prog}: {message}")
 
 
 def parse_date(text: str) -> dt.date:
@@ -57,35 +57,58 @@ def parse_date(text: str) -> dt.date:
 
 
 def number(*, above: float | None = None, at_least: float | None = None) -> Callable[[str], float]:
-    """argparse type for a finite number with a lower bound (``above`` strict, ``at_least`` not)."""
-    bound = f"> {above:g}" if above is not None else f">= {at_least:g}"
+    """argparse type for a finite number (never NaN or infinity), with an optional lower bound
+    (``above`` strict, ``at_least`` not)."""
+    if above is not None:
+        bound = f" > {above:g}"
+    elif at_least is not None:
+        bound = f" >= {at_least:g}"
+    else:
+        bound = ""
 
     def parse(text: str) -> float:
         try:
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-        ok = math.isfinite(value) and (value > above if above is not None else value >= (at_least or 0.0))
+        ok = math.isfinite(value) and ((above is None or value > above) and (at_least is None or value >= at_least))
         if not ok:
-            raise argparse.ArgumentTypeError(f"must be a finite number {bound}, got {text!r}")
+            raise argparse.ArgumentTypeError(f"must be a finite number{bound}, got {text!r}")
         return value
 
     return parse
 
 
-def whole(*, at_least: int) -> Callable[[str], int]:
-    """argparse type for a whole number of at least ``at_least``."""
+def whole(*, at_least: int, at_most: int | None = None) -> Callable[[str], int]:
+    """argparse type for a whole number from ``at_least`` (to ``at_most``)."""
 
     def parse(text: str) -> int:
+        if len(text) > 40:
+            raise argparse.ArgumentTypeError(f"not a whole number of a sensible size: {text[:20]!r}...")
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
         if value < at_least:
             raise argparse.ArgumentTypeError(f"must be at least {at_least}, got {text!r}")
+        if at_most is not None and value > at_most:
+            raise argparse.ArgumentTypeError(f"must be at most {at_most:,}, got {text!r}")
         return value
 
     return parse
+
+
+def name(text: str) -> str:
+    """argparse type for a name: not empty, no control, bidirectional or zero-width characters."""
+    from advisor.text import hidden_char
+
+    value = text.strip()
+    if not value:
+        raise argparse.ArgumentTypeError("must not be empty")
+    why = hidden_char(value)
+    if why is not None:
+        raise argparse.ArgumentTypeError(f"{value!r} {why}")
+    return value
 
 
 def add_catalog_options(p: argparse.ArgumentParser) -> None:

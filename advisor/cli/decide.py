@@ -177,10 +177,10 @@ def register(sub: Any) -> None:
     )
     g = p.add_argument_group("what you need")
     g.add_argument("--target", metavar="MODEL", help="not statistically worse than this model")
-    g.add_argument("--min-score", type=float, metavar="SCORE", help="score at least this")
-    g.add_argument("--min-win-rate", type=float, metavar="P", help="Bradley-Terry P(beats --vs) at least this")
+    g.add_argument("--min-score", type=number(), metavar="SCORE", help="score at least this")
+    g.add_argument("--min-win-rate", type=number(), metavar="P", help="Bradley-Terry P(beats --vs) at least this")
     g.add_argument("--vs", metavar="MODEL", help="the model --min-win-rate is measured against")
-    g.add_argument("--budget", type=float, metavar="USD", help="the most you pay, in the unit --per names")
+    g.add_argument("--budget", type=number(at_least=0), metavar="USD", help="the most you pay, in the unit --per names")
     _common(p)
     p.set_defaults(func=_recommend)
 

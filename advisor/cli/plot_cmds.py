@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from advisor.cli._common import HELP_FORMATTER, Parser, parse_date, whole
+from advisor.cli._common import HELP_FORMATTER, Parser, number, parse_date, whole
 from advisor.cli._output import print_json
 from advisor.cli.decide import _common, _view, _workload
+from advisor.errors import AdvisorError
 
 if TYPE_CHECKING:
     from advisor.catalog import Catalog
@@ -80,8 +81,8 @@ def register(sub: Any) -> None:
     g.add_argument(
         "--target", metavar="MODEL", help="draw this model's 95%% CI band; not statistically worse qualifies"
     )
-    g.add_argument("--min-score", type=float, metavar="SCORE", help="draw a minimum score line")
-    g.add_argument("--budget", type=float, metavar="USD", help="draw the budget, in the unit --per names")
+    g.add_argument("--min-score", type=number(), metavar="SCORE", help="draw a minimum score line")
+    g.add_argument("--budget", type=number(at_least=0), metavar="USD", help="draw the budget, in the unit --per names")
     _common(p)
     p.set_defaults(func=_frontier)
 
@@ -189,8 +190,11 @@ def _explore(args: argparse.Namespace) -> int:
 def _history(args: argparse.Namespace) -> int:
     from advisor.plot import plot_history
 
-    catalog = _full(args)
     end = args.end or args.as_of
+    if args.start is not None and end is not None and args.start > end:
+        flag = "--to" if args.end else "--as-of"
+        raise AdvisorError(f"--from {args.start} is after {flag} {end}; give --from on or before it")
+    catalog = _full(args)
     fig = plot_history(
         catalog,
         metric=args.metric,

@@ -10,7 +10,16 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from advisor.cli._common import HELP_FORMATTER, add_wide_option, fail, load_catalog_from_args, number, parse_date, whole
+from advisor.cli._common import (
+    HELP_FORMATTER,
+    add_wide_option,
+    fail,
+    load_catalog_from_args,
+    name,
+    number,
+    parse_date,
+    whole,
+)
 from advisor.cli._output import num, print_json, table
 
 if TYPE_CHECKING:
@@ -74,11 +83,13 @@ def register(sub: Any) -> None:
     fit.add_argument(
         "--scale", type=number(above=0), default=400.0, help="Elo points per factor BASE in the odds (400)"
     )
-    fit.add_argument("--base", type=number(above=0), default=10.0, help="base of the Elo scale (10)")
+    fit.add_argument("--base", type=number(above=1), default=10.0, help="base of the Elo scale (10)")
     fit.add_argument(
         "--bootstrap", type=whole(at_least=0), default=100, metavar="ROUNDS", help="bootstrap rounds; 0: no CIs (100)"
     )
-    fit.add_argument("--seed", type=int, default=0, help="bootstrap seed; the same seed gives the same CIs (0)")
+    fit.add_argument(
+        "--seed", type=whole(at_least=0), default=0, help="bootstrap seed; the same seed gives the same CIs (0)"
+    )
     fit.add_argument(
         "--ties",
         choices=["half", "ignore"],
@@ -102,8 +113,10 @@ def register(sub: Any) -> None:
     )
     out = p.add_argument_group("catalog layer")
     out.add_argument("--out", metavar="FILE", help="write the scores as a catalog layer (YAML)")
-    out.add_argument("--benchmark", metavar="NAME", help="benchmark the scores belong to (required with --out)")
-    out.add_argument("--category", default="overall", help="score category (default: overall)")
+    out.add_argument(
+        "--benchmark", type=name, metavar="NAME", help="benchmark the scores belong to (required with --out)"
+    )
+    out.add_argument("--category", type=name, default="overall", help="score category (default: overall)")
     out.add_argument(
         "--as-of",
         type=parse_date,

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from advisor.errors import InputFileError
+from advisor.errors import AdvisorError, InputFileError
 from advisor.names import NameIndex
 from advisor.schema import Benchmark, CatalogFile, Model, Score, Source
 
@@ -267,7 +267,7 @@ def require_source(sources: Mapping[str, Source] | CatalogFile, source_key: str)
     """Every figure must name a known source: fail early, before any work, if it does not."""
     known = sources.sources if isinstance(sources, CatalogFile) else sources
     if not source_key or not source_key.strip():
-        raise ValueError("source_key must be a non-empty string")
+        raise AdvisorError("source_key must be a non-empty string")
     if source_key not in known:
         names = ", ".join(sorted(known)) or "none"
-        raise ValueError(f"source_key {source_key!r} is not in the catalog's sources (known: {names})")
+        raise AdvisorError(f"source_key {source_key!r} is not in the catalog's sources (known: {names})")

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from advisor.errors import InputFileError
+from advisor.errors import AdvisorError, InputFileError
 from advisor.importers._common import (
     Counts,
     ImportReport,
@@ -225,7 +225,7 @@ def import_score_rows(
     for bench, _cat in boards:
         if bench not in ws.known_benchmarks:
             known = ", ".join(sorted(ws.known_benchmarks)) or "none"
-            raise ValueError(f"benchmark {bench!r} is not in the catalog's benchmarks (known: {known})")
+            raise AdvisorError(f"benchmark {bench!r} is not in the catalog's benchmarks (known: {known})")
     unmatched: set[str] = set()
     ambiguous: set[str] = set()
     skipped: list[str] = []
