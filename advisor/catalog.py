@@ -20,7 +20,7 @@ from advisor.catalog_io import LoadedFile, field_path, load_file
 from advisor.errors import ArgumentError, CatalogError, Problem, UnknownMetricError, UnknownModelError
 from advisor.names import NameIndex
 from advisor.periods import in_force, overlay_prices, sorted_prices
-from advisor.schema import Alias, Benchmark, Model, Score, Source
+from advisor.schema import Alias, Benchmark, CatalogFile, Model, Score, Source
 
 DEFAULT_METRIC = "arena-text"
 """The Arena's overall text score: the default quality metric."""
@@ -83,6 +83,27 @@ def _load_files(paths: Sequence[str | os.PathLike[str]], bundled: bool) -> tuple
     return loaded, problems
 
 
+def check_layer(
+    cf: CatalogFile, path: str | os.PathLike[str], *below: str | os.PathLike[str], bundled: bool = True
+) -> None:
+    """Raise :class:`CatalogError` when ``cf``, written to ``path``, would not load on top of ``below``.
+
+    For writers of layers (importers): a layer that does not load must not be written.
+    """
+    from advisor.catalog_io import parse_catalog_bytes
+    from advisor.writer import dump_catalog_file
+
+    label = os.fspath(path)
+    try:
+        loaded = parse_catalog_bytes(dump_catalog_file(cf).encode("utf-8"), f"{label} (as it would be written)")
+        lower, problems = _load_files(below, bundled)
+        if not problems:
+            merge_layers([*lower, loaded])
+    except CatalogError as exc:
+        head = Problem(label, "not written: the new contents would not load:")
+        raise CatalogError([head, *exc.problems]) from None
+
+
 def merge_layers(files: Sequence[LoadedFile]) -> Catalog:
     """Layer validated files into one catalog (see :func:`load_catalog` for the rules)."""
     models: dict[str, Model] = {}
@@ -108,11 +129,22 @@ def merge_layers(files: Sequence[LoadedFile]) -> Catalog:
             field = field_path(path)
             file_problems.append(Problem(label, msg, None, model_id, field, loc=loc))  # noqa: B023
 
+        seen: dict[str, int] = {}  # model id -> the entry of this file that named it
+        looks = _LookAlikes(models) if lf is not files[0] else None
         for i, entry in enumerate(cf.models):
             _check_references(entry, i, sources, benchmarks, bad)
             target, ambiguity = _existing_target(entry, models, names)
             if ambiguity:
                 bad(i, entry.id, ambiguity, "id")
+                continue
+            if target is not None and target in seen:
+                bad(
+                    i,
+                    entry.id,
+                    f"names the same model as entry #{seen[target] + 1} ({target!r}); "
+                    "give each model one entry per file",
+                    "id",
+                )
                 continue
             if target is None:
                 if entry.provider is None:
@@ -132,6 +164,12 @@ def merge_layers(files: Sequence[LoadedFile]) -> Catalog:
                 clash = names.clash(alias, merged.id)
                 if clash:
                     bad(i, entry.id, clash, "aliases", j)
+            if merged.released is not None and merged.retired is not None and merged.retired < merged.released:
+                field = "retired" if entry.retired is not None else "released"
+                bad(i, entry.id, f"retired on {merged.retired}, before its release on {merged.released}", field)
+            if looks is not None:
+                warnings.extend(looks.check(entry, merged.id, label, i))
+            seen[merged.id] = i
             names.add(merged)
             models[merged.id] = merged
         if file_problems:
@@ -146,6 +184,28 @@ def merge_layers(files: Sequence[LoadedFile]) -> Catalog:
         warnings=tuple(warnings),
         notices=tuple(notices),
     )
+
+
+class _LookAlikes:
+    """Names of the models below a layer by what they look like, to warn of a look-alike new name."""
+
+    def __init__(self, models: Mapping[str, Model]) -> None:
+        from advisor.text import skeleton
+
+        self.skeleton = skeleton
+        self.index: dict[str, tuple[str, str]] = {}
+        for m in models.values():
+            for name in (m.id, *(a.name for a in m.aliases)):
+                self.index.setdefault(skeleton(name), (name, m.id))
+
+    def check(self, entry: Model, model_id: str, label: str, i: int) -> list[Problem]:
+        out = []
+        for path, name in ((("id",), entry.id), *((("aliases", j), a.name) for j, a in enumerate(entry.aliases))):
+            other = self.index.get(self.skeleton(name))
+            if other is not None and other[1] != model_id and other[0].casefold() != name.casefold():
+                message = f"{name!r} looks like {other[0]!r} of model {other[1]!r} (look-alike letters?)"
+                out.append(Problem(label, message, None, entry.id, field_path(path), loc=("models", i, *path)))
+        return out
 
 
 def _with_lines(label: str, problems: list[Problem]) -> list[Problem]:

@@ -99,13 +99,15 @@ def _read_or_empty(path: Path) -> CatalogFile:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from advisor.catalog import load_catalog
+    from advisor._io import refuse_same_file
+    from advisor.catalog import check_layer, load_catalog
     from advisor.errors import AdvisorError
     from advisor.importers._common import read_input
     from advisor.importers.registry import IMPORTERS, ImportRequest
     from advisor.writer import write_catalog_file
 
     importer = IMPORTERS[args.kind]
+    refuse_same_file(args.into, {"FILE": args.source, **{f"--catalog {c}": c for c in args.catalog}}, "--into")
     base = _read_or_empty(args.into)
     below = None
     if args.catalog or not args.no_bundled:
@@ -123,10 +125,9 @@ def _run(args: argparse.Namespace) -> int:
     )  # fmt: skip
     result = importer.run(request)
     if not args.dry_run:
-        try:
-            write_catalog_file(args.into, result.catalog)
-        except OSError as exc:
-            raise AdvisorError(f"{args.into}: cannot write: {exc.strerror or exc}") from None
+        if below is not None:
+            check_layer(result.catalog, args.into, *args.catalog, bundled=not args.no_bundled)
+        write_catalog_file(args.into, result.catalog)
     if args.json:
         print_json(result.report)
     else:
