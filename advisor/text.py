@@ -85,15 +85,25 @@ def hidden_char(name: str) -> str | None:
     True
     """
     for ch in name:
-        if unicodedata.category(ch) in _HIDDEN_CATEGORIES:
+        category = unicodedata.category(ch)
+        if category in _HIDDEN_CATEGORIES:
+            what = unicodedata.name(ch, _CONTROL_NAMES.get(ch, _KINDS[category]))
             return (
-                f"contains U+{ord(ch):04X} ({unicodedata.name(ch, _CONTROL_NAMES.get(ch, 'control character'))}): "
+                f"contains U+{ord(ch):04X} ({what}): "
                 "control, bidirectional and zero-width characters are not allowed in names"
             )
     return None
 
 
 _CONTROL_NAMES = {"\n": "LINE FEED", "\r": "CARRIAGE RETURN", "\t": "TAB", "\0": "NUL", "\x1b": "ESCAPE"}
+_KINDS = {
+    "Cc": "control character",
+    "Cf": "format character",
+    "Cs": "lone surrogate",
+    "Co": "private-use character",
+    "Zl": "line separator",
+    "Zp": "paragraph separator",
+}
 
 
 @functools.lru_cache(maxsize=65536)
