@@ -348,7 +348,7 @@ def _read_litellm_csv(path: str, label: str) -> Iterator[Chunk]:
         try:
             header = next(reader)
         except StopIteration:
-            return
+            raise InputFileError(f"{label}: no usage records (the file is empty)") from None
         except csv.Error as exc:
             raise InputFileError(f"{label}:1: not CSV: {exc}") from None
         col = {name: i for i, name in enumerate(header)}
@@ -359,10 +359,13 @@ def _read_litellm_csv(path: str, label: str) -> Iterator[Chunk]:
             )
         get = {name: col.get(name) for name in ("metadata", "status", "cache_hit")}
         builder = _Builder(label, "litellm-csv")
+        seen = False
         try:
-            for lineno, row in enumerate(reader, 2):
+            for row in reader:
+                lineno = reader.line_num  # physical line: a quoted cell may span lines
                 if not row:
                     continue
+                seen = True
                 if len(row) != len(header):
                     raise InputFileError(f"{label}:{lineno}: {len(row)} fields, the header has {len(header)}")
 
@@ -390,6 +393,8 @@ def _read_litellm_csv(path: str, label: str) -> Iterator[Chunk]:
                     yield builder.flush()
         except csv.Error as exc:
             raise InputFileError(f"{label}:{reader.line_num}: not CSV: {exc}") from None
+        if not seen:
+            raise InputFileError(f"{label}: no usage records (only a header)")
         if builder.rows or builder.skipped:
             yield builder.flush()
 

@@ -236,3 +236,10 @@ def test_without_psycopg_the_error_names_the_extra(
     assert capsys.readouterr().err == (
         "Error: reading a LiteLLM Postgres database needs psycopg: pip install 'advisor[postgres]'\n"
     )
+
+
+def test_a_csv_with_only_a_header_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "spend.csv"
+    path.write_text("request_id,startTime,model,prompt_tokens,completion_tokens\n")
+    with pytest.raises(InputFileError, match=r"spend.csv: no usage records \(only a header\)$"):
+        list(read_usage(path))
