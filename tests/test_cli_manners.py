@@ -117,3 +117,17 @@ def test_models_exclude_leaves_the_model_out(capsys: pytest.CaptureFixture[str])
     assert not any(line.startswith("gpt-4o-mini-2024-07-18 ") for line in after.splitlines())
     assert "excluding gpt-4o-mini-2024-07-18" in after.splitlines()[0]  # the header names the filter
     assert len(after.splitlines()) == len(before.splitlines()) - 1
+
+
+def test_wide_only_on_commands_that_print_tables() -> None:
+    tables = {
+        "advisor models",
+        "advisor cost",
+        "advisor frontier",
+        "advisor compare",
+        "advisor rank",
+        "advisor rate",
+        "advisor replay",
+    }
+    have = {p for p, parser in PARSERS.items() if "--wide" in options(parser)}
+    assert have == tables

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from advisor.cli._common import HELP_FORMATTER
+from advisor.cli._common import HELP_FORMATTER, add_wide_option
 from advisor.cli._output import num, print_json, table
 from advisor.money import usd
 
@@ -73,6 +73,7 @@ def register(sub: Any) -> None:
     add_log_options(p)
     p.add_argument("--out", type=Path, metavar="FILE", help="write the measured output multipliers as a catalog layer")
     p.add_argument("--json", action="store_true", help="print the library's result as JSON")
+    add_wide_option(p)
     p.set_defaults(func=_replay)
 
 
