@@ -18,6 +18,7 @@ __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
     "AdvisorError": "advisor.errors",
+    "CatalogStatus": "advisor.update",
     "BattleCounts": "advisor.ratings",
     "Catalog": "advisor.catalog",
     "CatalogError": "advisor.errors",
@@ -38,9 +39,12 @@ _EXPORTS: dict[str, str] = {
     "UnknownMetricError": "advisor.errors",
     "UnknownModelError": "advisor.errors",
     "Usage": "advisor.usage",
+    "UpdateError": "advisor.update",
+    "UpdateReport": "advisor.update",
     "Workload": "advisor.workload",
     "WriteError": "advisor.errors",
     "compare": "advisor.select",
+    "catalog_status": "advisor.update",
     "cost": "advisor.workload",
     "cost_of_quality": "advisor.history",
     "explorer_html": "advisor.explore",
@@ -62,6 +66,7 @@ _EXPORTS: dict[str, str] = {
     "replay": "advisor.traffic",
     "tie_aware_ranks": "advisor.ratings",
     "uncertain_pareto_front": "advisor.pareto",
+    "update_catalog": "advisor.update",
     "usd": "advisor.money",
     "validate_catalog": "advisor.catalog",
     "win_probability": "advisor.ratings",
@@ -74,6 +79,7 @@ __all__ = [
     "BattleCounts",
     "Catalog",
     "CatalogError",
+    "CatalogStatus",
     "Comparison",
     "CostOfQuality",
     "CostReport",
@@ -90,9 +96,12 @@ __all__ = [
     "Router",
     "UnknownMetricError",
     "UnknownModelError",
+    "UpdateError",
+    "UpdateReport",
     "Usage",
     "Workload",
     "WriteError",
+    "catalog_status",
     "compare",
     "cost",
     "cost_of_quality",
@@ -115,6 +124,7 @@ __all__ = [
     "replay",
     "tie_aware_ranks",
     "uncertain_pareto_front",
+    "update_catalog",
     "usd",
     "validate_catalog",
     "win_probability",
@@ -169,5 +179,6 @@ if TYPE_CHECKING:
         recommend,
     )
     from advisor.traffic import replay
+    from advisor.update import CatalogStatus, UpdateError, UpdateReport, catalog_status, update_catalog
     from advisor.usage import Usage
     from advisor.workload import CostReport, ModelCost, Workload, cost

@@ -33,6 +33,24 @@ def bundled_catalog_path() -> Path:
     return installed if installed.exists() else here.parent / "catalog" / "catalog.yaml"
 
 
+UPDATES_FILE = "catalog-updates.yaml"
+"""File name of the layer ``advisor catalog update`` writes in the user data folder."""
+
+
+def updates_layer_path() -> Path:
+    """Where ``advisor catalog update`` keeps its layer: ``<data folder>/catalog-updates.yaml``.
+
+    The data folder is ``$ADVISOR_DATA_DIR``, else ``$XDG_DATA_HOME/advisor``, else
+    ``~/.local/share/advisor`` (a relative ``XDG_DATA_HOME`` is ignored, as the XDG spec says).
+    """
+    explicit = os.environ.get("ADVISOR_DATA_DIR")
+    if explicit:
+        return Path(explicit) / UPDATES_FILE
+    base = os.environ.get("XDG_DATA_HOME", "")
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".local" / "share"
+    return root / "advisor" / UPDATES_FILE
+
+
 def metric_key(benchmark: str, category: str = "overall") -> str:
     """The metric name used on the command line: ``arena-text`` or ``arena-text/coding``."""
     return benchmark if category == "overall" else f"{benchmark}/{category}"
@@ -48,8 +66,15 @@ def parse_metric(metric: str) -> tuple[str, str]:
     return benchmark, category or "overall"
 
 
-def load_catalog(*paths: str | os.PathLike[str], bundled: bool = True) -> Catalog:
-    """Load the bundled catalog and then ``paths`` layered on top of it, in order.
+Updates = bool | str | os.PathLike[str]
+
+
+def load_catalog(*paths: str | os.PathLike[str], bundled: bool = True, updates: Updates = True) -> Catalog:
+    """Load the bundled catalog, the update layer, then ``paths`` layered on top, in order.
+
+    ``updates``: True uses the layer ``advisor catalog update`` wrote (:func:`updates_layer_path`)
+    when there is one; False leaves it out; a path names another update layer (it must exist). The
+    update layer is only used on top of the bundled catalog (``bundled=True``).
 
     A later file's entry for a known model (named by id or alias) overrides the fields it gives:
     its price periods take precedence on the dates they cover, its scores are added beside the
@@ -61,7 +86,7 @@ def load_catalog(*paths: str | os.PathLike[str], bundled: bool = True) -> Catalo
     >>> cat.get("gpt-4o-mini-2024-07-18").provider
     'OpenAI'
     """
-    loaded, problems = _load_files(paths, bundled)
+    loaded, problems = _load_files(paths, bundled, updates)
     if not loaded and not problems:
         raise CatalogError([Problem("<none>", "no catalog files given (bundled=False and no paths)")])
     if problems:
@@ -69,10 +94,24 @@ def load_catalog(*paths: str | os.PathLike[str], bundled: bool = True) -> Catalo
     return merge_layers(loaded)
 
 
-def _load_files(paths: Sequence[str | os.PathLike[str]], bundled: bool) -> tuple[list[LoadedFile], list[Problem]]:
-    """Read every file (bundled first), collecting the problems of all of them."""
+def _layer_files(
+    paths: Sequence[str | os.PathLike[str]], bundled: bool, updates: Updates
+) -> list[str | os.PathLike[str]]:
+    """The files to layer, in order: bundled catalog, update layer, then ``paths``."""
     files: list[str | os.PathLike[str]] = [bundled_catalog_path()] if bundled else []
+    if bundled and updates is not False:
+        layer = updates_layer_path() if updates is True else Path(updates)
+        if updates is not True or layer.is_file():
+            files.append(layer)
     files.extend(paths)
+    return files
+
+
+def _load_files(
+    paths: Sequence[str | os.PathLike[str]], bundled: bool, updates: Updates = True
+) -> tuple[list[LoadedFile], list[Problem]]:
+    """Read every file (bundled first), collecting the problems of all of them."""
+    files = _layer_files(paths, bundled, updates)
     loaded: list[LoadedFile] = []
     problems: list[Problem] = []
     for path in files:
@@ -485,12 +524,12 @@ class ValidationReport:
         return not self.problems
 
 
-def validate_catalog(*paths: str | os.PathLike[str], bundled: bool = True) -> ValidationReport:
-    """Check catalog files: each on its own, then layered in order on top of the bundled catalog.
+def validate_catalog(*paths: str | os.PathLike[str], bundled: bool = True, updates: Updates = True) -> ValidationReport:
+    """Check catalog files: each on its own, then layered in order on the bundled catalog and update layer.
 
     Never raises for bad files: the problems are in the report, one per line when printed.
     """
-    loaded, problems = _load_files(paths, bundled)
+    loaded, problems = _load_files(paths, bundled, updates)
     count = 0
     warnings: tuple[Problem, ...] = tuple(w for lf in loaded for w in lf.warnings)
     if not problems:
@@ -505,7 +544,9 @@ def validate_catalog(*paths: str | os.PathLike[str], bundled: bool = True) -> Va
             hidden = hidden_snapshots(loaded)
             for label in dict.fromkeys(h.file for h in hidden):
                 warnings += tuple(_with_lines(label, [h for h in hidden if h.file == label]))
-    files = [bundled_catalog_path()] if bundled else []
     return ValidationReport(
-        files=tuple(os.fspath(f) for f in (*files, *paths)), problems=tuple(problems), warnings=warnings, models=count
+        files=tuple(os.fspath(f) for f in _layer_files(paths, bundled, updates)),
+        problems=tuple(problems),
+        warnings=warnings,
+        models=count,
     )

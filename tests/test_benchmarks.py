@@ -18,6 +18,7 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 NEEDS = {
     "bench_catalog.py": [],
     "bench_router.py": [],
+    "bench_update.py": [],
     "bench_pareto.py": ["paretoset", "moocore"],
     "bench_ratings.py": ["scipy", "pandas"],
     "bench_replay.py": [],

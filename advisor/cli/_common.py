@@ -112,7 +112,7 @@ def name(text: str) -> str:
 
 
 def add_catalog_options(p: argparse.ArgumentParser) -> None:
-    """``--catalog`` (repeatable layers on top of the bundled catalog), ``--no-bundled``, ``--as-of``."""
+    """``--catalog`` (repeatable layers on the bundled catalog), ``--no-bundled``, ``--no-updates``, ``--as-of``."""
     g = p.add_argument_group("catalog")
     g.add_argument(
         "--catalog",
@@ -122,6 +122,11 @@ def add_catalog_options(p: argparse.ArgumentParser) -> None:
         help="a catalog file layered on top of the bundled one (repeatable, later wins)",
     )
     g.add_argument("--no-bundled", action="store_true", help="use only the --catalog files")
+    g.add_argument(
+        "--no-updates",
+        action="store_true",
+        help="leave out the layer `advisor catalog update` wrote (use the bundled catalog as shipped)",
+    )
     g.add_argument(
         "--as-of",
         type=parse_date,
@@ -141,7 +146,7 @@ def load_catalog_from_args(args: argparse.Namespace) -> Catalog:
     """Load the layered catalog the options describe, print its warnings, and apply ``--as-of``."""
     from advisor.catalog import load_catalog
 
-    catalog = load_catalog(*args.catalog, bundled=not args.no_bundled)
+    catalog = load_catalog(*args.catalog, bundled=not args.no_bundled, updates=not getattr(args, "no_updates", False))
     for warning in catalog.warnings:
         print(f"Warning: {warning}", file=sys.stderr)
     day = args.as_of or dt.date.today()

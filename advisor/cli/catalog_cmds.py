@@ -1,4 +1,4 @@
-"""``advisor models`` and the ``advisor catalog`` group (validate, import)."""
+"""``advisor models`` and the ``advisor catalog`` group (validate, import, update, status)."""
 
 from __future__ import annotations
 
@@ -75,9 +75,10 @@ def register(sub: Any) -> None:
     v.add_argument("--no-bundled", action="store_true", help="check the files without the bundled catalog below")
     v.add_argument("--json", action="store_true", help="print the library's report as JSON")
     v.set_defaults(func=_validate)
-    from advisor.cli import import_cmd
+    from advisor.cli import import_cmd, update_cmd
 
     import_cmd.register(cat_sub)
+    update_cmd.register(cat_sub)
 
 
 def _models(args: argparse.Namespace) -> int:

@@ -219,7 +219,7 @@ def _full(args: argparse.Namespace) -> Catalog:
     """The filtered catalog with its whole history (the history chart makes its own dated views)."""
     from advisor.catalog import load_catalog
 
-    catalog = load_catalog(*args.catalog, bundled=not args.no_bundled)
+    catalog = load_catalog(*args.catalog, bundled=not args.no_bundled, updates=not getattr(args, "no_updates", False))
     for warning in catalog.warnings:
         print(f"Warning: {warning}", file=sys.stderr)
     return catalog.filter(

@@ -91,7 +91,7 @@ def run_replay(args: argparse.Namespace) -> ReplayReport:
     for url in args.db:
         if not url.startswith(("postgresql://", "postgres://")):
             raise fail(f"--db wants a postgresql:// URL, got {url.split('://')[0]!r}")
-    catalog = load_catalog(*args.catalog, bundled=not args.no_bundled)
+    catalog = load_catalog(*args.catalog, bundled=not args.no_bundled, updates=not getattr(args, "no_updates", False))
     for warning in catalog.warnings:
         print(f"Warning: {warning}", file=sys.stderr)
     return replay(
