@@ -375,12 +375,13 @@ class Catalog:
             raise TypeError(f"day must be a datetime.date, not {type(day).__name__}")
         if isinstance(day, dt.datetime):
             day = day.date()
+        # The newest snapshot of each metric from the (cached) snapshot table of the whole
+        # catalog, so a filtered catalog uses the same snapshot as the unfiltered one.
         newest: dict[tuple[str, str], dt.date] = {}
-        for m in self.models:
-            for s in m.scores:
-                key = (s.benchmark, s.category)
-                if s.as_of <= day and (key not in newest or s.as_of > newest[key]):
-                    newest[key] = s.as_of
+        for key, days in self.snapshot_sizes.items():
+            usable = [d for d in days if d <= day]
+            if usable:
+                newest[key] = max(usable)
         models = []
         for m in self.models:
             first = _first_seen(m)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from advisor.catalog import DEFAULT_METRIC, Catalog, score_of
+from advisor.catalog import DEFAULT_METRIC, Catalog, parse_metric, score_of
 from advisor.errors import AdvisorError, NoCandidateError
 from advisor.money import usd
 from advisor.pareto import pareto_front, uncertain_pareto_front
@@ -109,7 +109,7 @@ def pool(
     if per == "month" and w.requests_per_month is None:
         raise AdvisorError("costs per month need the number of requests per month (--requests)")
     day = view.date or dt.date.today()
-    kept, left = _gate(view, models, w, metric)
+    kept, left = _gate(view, models, w, metric, checked=True)
     costs, unpriced = model_costs([m for m, _ in kept], w)
     left.extend((LeftOut(mid, "no price", "unpriced"), (0, mid)) for mid in unpriced)
     by_id = {c.id: c for c in costs}
@@ -160,10 +160,14 @@ _SortKey = tuple[int, str]
 
 
 def _gate(
-    view: Catalog, models: Sequence[Model] | None, w: Workload, metric: str | None
+    view: Catalog, models: Sequence[Model] | None, w: Workload, metric: str | None, *, checked: bool = False
 ) -> tuple[list[tuple[Model, Score | None]], list[tuple[LeftOut, _SortKey]]]:
-    """The funnel's rules before prices: retirement, request size, score (when ``metric``)."""
-    benchmark, category = view.check_metric(metric) if metric is not None else ("", "")
+    """The funnel's rules before prices: retirement, request size, score (when ``metric``;
+    ``checked`` when the caller has already checked that the view knows it)."""
+    if metric is None:
+        benchmark, category = "", ""
+    else:
+        benchmark, category = parse_metric(metric) if checked else view.check_metric(metric)
     day = view.date or dt.date.today()
     left: list[tuple[LeftOut, _SortKey]] = []
     kept: list[tuple[Model, Score | None]] = []
@@ -504,7 +508,7 @@ def rank(catalog: Catalog, *, metric: str = DEFAULT_METRIC, workload: Workload |
     benchmark, _ = view.check_metric(metric)
     higher = view.benchmarks[benchmark].higher_is_better
     w = workload or Workload()
-    kept, left = _gate(view, None, w, metric)
+    kept, left = _gate(view, None, w, metric, checked=True)
     scored = [(m, s) for m, s in kept if s is not None]
     costs, _ = model_costs([m for m, _ in scored], w)
     by_id = {c.id: c.blended_usd_per_mtok for c in costs}

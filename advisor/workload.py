@@ -359,6 +359,14 @@ def model_costs(models: Iterable[Model], workload: Workload) -> tuple[tuple[Mode
     cached = np.array([t.cached[k] for t, k in at])
     multipliers = np.array([r[4] for r in rows])
     written = w.input_tokens * w.cache_write_share
+    writes: dict[str, np.ndarray | float] = {}
+    if written:  # the write rates are only gathered when the workload writes to the cache
+        writes = {
+            "cache_write_rate": np.array([t.cache_write[k] for t, k in at]),
+            "cache_write_1h_rate": np.array([t.cache_write_1h[k] for t, k in at]),
+            "cache_write_tokens": written,
+            "cache_write_1h_tokens": written if w.cache_ttl == "1h" else 0.0,
+        }
     usd = request_costs(
         inp,
         np.array([t.output[k] for t, k in at]),
@@ -366,11 +374,9 @@ def model_costs(models: Iterable[Model], workload: Workload) -> tuple[tuple[Mode
         input_tokens=w.input_tokens,
         output_tokens=w.output_tokens * multipliers,
         cached_tokens=w.input_tokens * w.cached_share,
-        cache_write_rate=np.array([t.cache_write[k] for t, k in at]),
-        cache_write_1h_rate=np.array([t.cache_write_1h[k] for t, k in at]),
-        cache_write_tokens=written,
-        cache_write_1h_tokens=written if w.cache_ttl == "1h" else 0.0,
+        **writes,
     )
+    asks = bool(w.batch or w.service_tier != "standard" or w.cached_share or w.cache_write_share)
     nominal = w.input_tokens + w.output_tokens
     best: dict[str, ModelCost] = {}
     for (m, p, table, k, mult), cost in zip(rows, usd.tolist(), strict=True):
@@ -378,7 +384,7 @@ def model_costs(models: Iterable[Model], workload: Workload) -> tuple[tuple[Mode
         if current is not None and current.usd_per_request <= cost:
             continue
         rc = float(table.cached[k])
-        rw = float(table.cache_write_1h[k] if w.cache_ttl == "1h" else table.cache_write[k])
+        rw = float(table.cache_write_1h[k] if w.cache_ttl == "1h" else table.cache_write[k]) if written else math.nan
         best[m.id] = ModelCost(
             id=m.id,
             name=m.name or m.id,
@@ -395,7 +401,7 @@ def model_costs(models: Iterable[Model], workload: Workload) -> tuple[tuple[Mode
             output_multiplier=mult,
             cache_write_rate=None if math.isnan(rw) else rw,
             service_tier=table.service_tier,
-            missing=_missing(table, k, w),
+            missing=_missing(table, k, w) if asks else (),
             output_tokens_unknown=(
                 m.mode_of is not None and m.output_multiplier is None and m.id not in w.output_multipliers
             ),
