@@ -495,3 +495,30 @@ def test_the_bundled_moving_alias_gpt_4o_means_its_model_of_the_day(
             else data["scope"][0].removeprefix("excluding ")
         )
     assert answers == [meant] * 4
+
+
+def test_a_category_metric_has_its_own_snapshot_and_freshness(tmp_path: Path) -> None:
+    path = tmp_path / "coding.yaml"
+    path.write_text(
+        "schema_version: 1\nsources:\n  s: {title: made by the test}\n"
+        "benchmarks:\n  arena-text: {name: Arena, scale: Elo, elo_scale: 400}\nmodels:\n"
+        + "".join(
+            f"  - id: m{i}\n    provider: P\n    prices: [{{since: 2025-01-01, input: {i}, output: {i}, source: s}}]\n"
+            "    scores:\n"
+            f"      - {{benchmark: arena-text, as_of: 2025-06-01, value: {1200 + i}, source: s}}\n"
+            + (
+                f"      - {{benchmark: arena-text, category: coding, as_of: 2025-03-01, value: {1300 - i}, source: s}}\n"
+                if i < 3
+                else ""
+            )
+            for i in range(1, 5)
+        ),
+        encoding="utf-8",
+    )
+    view = load_catalog(path, bundled=False).as_of(JULY_2025)
+    rec = recommend(view, metric="arena-text/coding", budget=10)
+    assert rec.choice.id == "m1"
+    assert rec.freshness.lines()[0] == (
+        "Scores: arena-text/coding as of 2025-03-01 (122 days before 2025-07-01), 2 models in that snapshot"
+    )
+    assert [m.metric for m in metrics(view)] == ["arena-text", "arena-text/coding"]
