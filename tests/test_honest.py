@@ -522,3 +522,13 @@ def test_a_category_metric_has_its_own_snapshot_and_freshness(tmp_path: Path) ->
         "Scores: arena-text/coding as of 2025-03-01 (122 days before 2025-07-01), 2 models in that snapshot"
     )
     assert [m.metric for m in metrics(view)] == ["arena-text", "arena-text/coding"]
+
+
+def test_the_history_chart_names_its_snapshots_and_their_age(layer: Path) -> None:
+    from advisor.plot import plot_history
+
+    fig = plot_history(load_catalog(layer, bundled=False), bar=1200.0, end=dt.date(2025, 12, 1))
+    assert (
+        "Snapshots 2025-01-01 to 2025-06-01 (the newest 183 days before 2025-12-01), each with the prices in "
+        "force that day. Over 90 days old: see `advisor catalog update`." in fig.layout.title.subtitle.text
+    )
