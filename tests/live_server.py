@@ -4,7 +4,8 @@ Used by tests/test_update.py and benchmarks/bench_update.py. Nothing here is com
 fixture is made on the fly from the public files in ``../shared/data``:
 
 * **LiteLLM map**: the files ``prices/litellm_model_prices_and_context_window_pypi-1.109.1.json``
-  and ``...-1.110.2.json`` served byte for byte (they are the same file as the live URL serves).
+  and ``...-1.110.2.json`` (the same file as the live URL serves); :func:`standard_routes` serves
+  1.110.2 with one key added, :data:`NEW_KEY`.
 * **LMArena leaderboard dataset, rows API**: LMArena's own exports in ``arena/`` (the text board
   of 2025-12-11 and the style-control board of 2025-12-17, ``{category: {model: {rating,
   rating_q025, rating_q975}}}``) reshaped into the dataset's rows: ``rating_lower``/``rating_upper``
@@ -17,6 +18,13 @@ fixture is made on the fly from the public files in ``../shared/data``:
   lines and empty otherwise. The server pages them exactly as
   ``datasets-server.huggingface.co/rows`` does: ``{features, rows: [{row_idx, row,
   truncated_cells}], num_rows_total, num_rows_per_page, partial}``, at most 100 rows a page.
+
+* **genai-prices**: ``prices/genai_prices_v2_data_47df840.json`` served byte for byte (it is a copy
+  of the very file the live URL serves).
+* **models.dev**: ``models/models_dev_f3fc692.derived.json`` (the repository's TOML files as one
+  object ``{provider: {"provider": {...}, "models": {...}}}``) reshaped into ``api.json``'s layout
+  ``{provider: {id, name, ..., "models": {...}}}``: each provider's fields at its top level beside
+  ``models``, and the ``_symlink_to`` marks of the derived file dropped (:func:`models_dev_api`).
 
 Every route answers conditional requests (``ETag``, ``Last-Modified``) and gzips when asked; a
 route can be switched to fail in each way a real source fails (see :class:`Route`).
@@ -41,6 +49,13 @@ TEXT_BOARD = SHARED / "arena" / "lmarena_leaderboard-text_2025-12-11.json"
 STYLE_BOARD = SHARED / "arena" / "lmarena_leaderboard-text-style-control_2025-12-17.json"
 LITELLM_OLD = SHARED / "prices" / "litellm_model_prices_and_context_window_pypi-1.109.1.json"
 LITELLM_NEW = SHARED / "prices" / "litellm_model_prices_and_context_window_pypi-1.110.2.json"
+GENAI_PRICES = SHARED / "prices" / "genai_prices_v2_data_47df840.json"
+MODELS_DEV = SHARED / "models" / "models_dev_f3fc692.derived.json"
+TEXT_PUBLISHED = "2026-11-24"
+STYLE_PUBLISHED = "2026-11-26"
+NEW_KEY = "gpt-fixture-2026-11"
+"""A key the served LiteLLM map adds (a copy of ``gpt-4o-mini``'s entry): a maker's model no catalog
+has, so a full update must add it, whatever the bundled catalog already holds."""
 
 MAKERS = (
     (("gpt-", "o1", "o3", "o4", "chatgpt-"), "OpenAI", "Proprietary"),
@@ -256,16 +271,40 @@ def serve(server: LiveServer) -> Iterator[LiveServer]:
         thread.join(5)
 
 
+def litellm_with_new_key() -> bytes:
+    """LiteLLM 1.110.2 with :data:`NEW_KEY` added (a copy of ``gpt-4o-mini``), as JSON."""
+    data = json.loads(LITELLM_NEW.read_text(encoding="utf-8"))
+    data[NEW_KEY] = dict(data["gpt-4o-mini"])
+    return json.dumps(data, indent=4).encode()
+
+
+def models_dev_api() -> bytes:
+    """The shared models.dev data in the layout of ``https://models.dev/api.json`` (see above)."""
+    data = json.loads(MODELS_DEV.read_text(encoding="utf-8"))
+    api = {
+        pid: {
+            "id": pid,
+            **body.get("provider", {}),
+            "models": {
+                mid: {k: v for k, v in m.items() if k != "_symlink_to"} | {"id": mid}
+                for mid, m in body.get("models", {}).items()
+            },
+        }
+        for pid, body in data.items()
+    }
+    return json.dumps(api).encode()
+
+
 def standard_routes() -> dict[str, Route]:
     """Every live source in its real format, as of the newest shared data."""
     return {
         "/rows": Route(
             pages={
-                "text": dataset_rows(TEXT_BOARD, "2025-12-11"),
-                "text_style_control": dataset_rows(STYLE_BOARD, "2025-12-17"),
+                "text": dataset_rows(TEXT_BOARD, TEXT_PUBLISHED),
+                "text_style_control": dataset_rows(STYLE_BOARD, STYLE_PUBLISHED),
             }
         ),
-        "/litellm.json": Route(body=LITELLM_NEW.read_bytes()),
+        "/litellm.json": Route(body=litellm_with_new_key()),
     }
 
 

@@ -4,7 +4,8 @@ Fixtures (made in tests/live_server.py from ../shared/data, see its docstring):
 
 * LiteLLM: the PyPI maps 1.109.1 and 1.110.2 served byte for byte;
 * LMArena dataset: the rows API pages made from LMArena's own exports (text board of 2025-12-11,
-  style-control board of 2025-12-17), votes/ranks/organizations filled in as that module says.
+  style-control board of 2025-12-17), published dates moved to late 2026 and votes, ranks and
+  organizations filled in as that module says.
 
 Every test writes its layer under ``tmp_path`` (the session's HOME and data folders are temporary
 too: tests/conftest.py).
@@ -27,8 +28,11 @@ import pytest
 from live_server import (
     LITELLM_NEW,
     LITELLM_OLD,
+    NEW_KEY,
     STYLE_BOARD,
+    STYLE_PUBLISHED,
     TEXT_BOARD,
+    TEXT_PUBLISHED,
     LiveServer,
     Route,
     serve,
@@ -44,6 +48,7 @@ from advisor.update import UpdateError, catalog_status, update_catalog
 
 REPO = Path(__file__).resolve().parents[1]
 DAY = dt.date(2026, 11, 30)
+TEXT_DAY, STYLE_DAY = dt.date.fromisoformat(TEXT_PUBLISHED), dt.date.fromisoformat(STYLE_PUBLISHED)
 
 pytestmark = pytest.mark.skipif(not LITELLM_NEW.exists(), reason="shared data not found beside the repository")
 
@@ -102,23 +107,23 @@ def test_full_update_adds_scores_prices_and_models(full: tuple[Any, Path]) -> No
     # Every page of both boards, 100 rows a page, one request each.
     pages = sum(-(-sum(len(v) for v in b.values()) // 100) for b in (text, style))
     assert lm.requests == pages and lite.requests == 1
-    assert lm.data_date == dt.date(2025, 12, 17)
+    assert lm.data_date == STYLE_DAY
     snaps = {(s.metric, s.as_of): s.models for s in report.score_snapshots}
     noted = {name for note in lm.ambiguous for name in note.split(" (", 1)[0].split(" / ")}
     noted |= {note.split(":", 1)[0] for note in lm.skipped} | set(lm.unmatched)
     left_out = {n for n in text["full"] if n in noted}
     # Every row scores its model except those left out; an ambiguous note may stand for two rows that a
     # curated join sent to one model (it names the model, not both rows).
-    scored = snaps[("arena-text", dt.date(2025, 12, 11))]
+    scored = snaps[("arena-text", TEXT_DAY)]
     assert len(text["full"]) - len(left_out) - len(lm.ambiguous) <= scored <= len(text["full"]) - len(left_out)
     assert any("not sold" in note for note in lm.skipped)  # curated skips are never added as models
-    assert ("arena-text-style", dt.date(2025, 12, 17)) in snaps
+    assert ("arena-text-style", STYLE_DAY) in snaps
     assert len(snaps) == len(text) + len(style)  # one snapshot per board category
 
     cat = load_catalog(updates=folder / "layer.yaml")
     published = text["full"]["gemini-3-pro"]
     s = score_of(cat.get("gemini-3-pro"), "arena-text")
-    assert s is not None and s.as_of == dt.date(2025, 12, 11)
+    assert s is not None and s.as_of == TEXT_DAY
     assert (s.value, s.ci_lower, s.ci_upper) == (
         published["rating"],
         published["rating_q025"],
@@ -129,26 +134,30 @@ def test_full_update_adds_scores_prices_and_models(full: tuple[Any, Path]) -> No
     assert coding is not None and coding.value == style["coding"]["gemini-3-pro"]["rating"]
     assert "CC-BY-4.0" in "\n".join(cat.notices)
 
-    # A model the bundled catalog lacks, added from its maker's own LiteLLM key and priced from it.
-    newest = board(LITELLM_NEW)
-    priced = [m for m in lite.new_models if m in newest and newest[m].get("input_cost_per_token")]
-    assert priced, "the 1.110.2 map has maker keys the bundled catalog lacks"
-    model = cat.get(priced[0])
+    # A model no catalog has (the fixture's added key), added from its maker's own key and priced from it.
+    assert NEW_KEY in lite.new_models
+    model = cat.get(NEW_KEY)
     (period,) = [p for p in model.prices if p.host is None]
-    assert period.since == DAY and period.until is None
-    assert period.input == usd_per_mtok(newest[priced[0]]["input_cost_per_token"])
+    mini = board(LITELLM_NEW)["gpt-4o-mini"]
+    retired = dt.date.fromisoformat(mini["deprecation_date"])  # the copied entry's retirement comes along
+    assert model.provider == "OpenAI" and model.retired == retired
+    assert period.since == DAY and period.until == retired
+    assert (period.input, period.output) == (
+        usd_per_mtok(mini["input_cost_per_token"]),
+        usd_per_mtok(mini["output_cost_per_token"]),
+    )
     assert set(report.models_added) == set(lm.new_models) | set(lite.new_models)
-    assert {(c.model, c.since) for c in report.prices_added} >= {(priced[0], DAY)}
+    assert (NEW_KEY, DAY) in {(c.model, c.since) for c in report.prices_added}
 
 
 def test_status_after_update(full: tuple[Any, Path]) -> None:
     folder = full[1]
     status = catalog_status(into=folder / "layer.yaml", today=DAY)
-    assert status.layer_present and status.newest_score == dt.date(2025, 12, 17)
+    assert status.layer_present and status.newest_score == STYLE_DAY
     assert status.newest_price == DAY and status.price_age_days == 0
-    assert status.score_age_days == (DAY - dt.date(2025, 12, 17)).days
+    assert status.score_age_days == (DAY - STYLE_DAY).days
     fetched = {s.name: s for s in status.sources}
-    assert fetched["lmarena"].fetched_at is not None and fetched["lmarena"].data_date == dt.date(2025, 12, 17)
+    assert fetched["lmarena"].fetched_at is not None and fetched["lmarena"].data_date == STYLE_DAY
     assert fetched["litellm"].license == "MIT" and fetched["lmarena"].license == "CC-BY-4.0"
     assert status.bundled_newest_score is not None and status.bundled_newest_score < status.newest_score
 
