@@ -161,3 +161,56 @@ def test_periods_set_and_retire() -> None:
     assert [(p.since, p.until) for p in retired] == [(D(2025, 1, 1), D(2025, 3, 1))]
     with pytest.raises(ValueError, match="dated period"):
         set_price(periods, PricePeriod(input=1, output=1, source="t"))
+
+
+# --- LMArena leaderboard JSON ------------------------------------------------------------------
+
+
+def test_arena_json_categories_and_style(shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each category is its own metric; style control is its own benchmark; no votes, CIs kept."""
+    raw = shared_data / "arena" / "lmarena_leaderboard-text_2025-12-11.json"
+    style = shared_data / "arena" / "lmarena_leaderboard-text-style-control_2025-12-11.json"
+    into = tmp_path / "boards.yaml"
+    for src in (raw, style):
+        assert main(["catalog", "import", "arena-json", str(src), "--into", str(into), "--add-new", "--json"]) == 0
+        report = json.loads(capsys.readouterr().out)
+        # Every row of every category lands on a catalog id (new models for names no model claims).
+        assert (report["unmatched"], report["ambiguous"]) == ([], [])
+    assert validate_catalog(into).ok
+    cat = load_catalog(into).as_of(D(2025, 12, 11))
+    metrics = set(cat.metrics())
+    assert {"arena-text/coding", "arena-text/math", "arena-text/hard-prompts", "arena-text/creative-writing",
+            "arena-text/instruction-following", "arena-text/multi-turn", "arena-text/longer-query",
+            "arena-text/english", "arena-text/industry-software", "arena-text-style"} <= metrics  # fmt: skip
+    gemini = cat.get("gemini-2.5-pro")
+    by_metric = {(s.benchmark, s.category): s for s in gemini.scores}
+    # The 2025-12-11 board: gemini-2.5-pro 1464.46 overall (1461.02 .. 1467.90), no vote counts.
+    overall = by_metric[("arena-text", "overall")]
+    assert (round(overall.value, 2), round(overall.ci_lower or 0, 2), round(overall.ci_upper or 0, 2)) == (
+        1464.46,
+        1461.02,
+        1467.9,
+    )
+    assert overall.votes is None
+    assert by_metric[("arena-text-style", "overall")].value != overall.value
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("[1, 2]", "expected a JSON object of categories"),
+        ('{"full": [1]}', "category 'full' is not an object of models"),
+        ('{"full": {"m": {"rating": 1200, "rating_q025": 1190}}}', "full: m: missing rating_q975"),
+        ('{"full": {"m": {"rating": 1200, "rating_q025": 1210, "rating_q975": 1220}}}', "outside its bounds"),
+        ('{"full": {"m": {"rating": "x", "rating_q025": 1, "rating_q975": 2}}}', "rating is not a finite number"),
+        ('{"full": {"m": ', "malformed JSON"),
+    ],
+)
+def test_arena_json_bad_input(tmp_path: Path, body: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "leaderboard-text_2025-12-11.json"
+    src.write_text(body, encoding="utf-8")
+    into = tmp_path / "x.yaml"
+    assert main(["catalog", "import", "arena-json", str(src), "--into", str(into)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"Error: {src}:") and message in err and err.count("\n") == 1
+    assert not into.exists()

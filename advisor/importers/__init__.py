@@ -5,7 +5,8 @@ One module per outside format, each a function ``(base, path, *, ...) -> ImportR
 * :func:`import_litellm`: LiteLLM ``model_prices_and_context_window.json`` (USD per token);
 * :func:`import_price_history`: a LiteLLM price history CSV (dated, USD per 1M tokens);
 * :func:`import_arena`: an Arena leaderboard CSV snapshot (``fboulnois/llm-leaderboard-csv``);
-* :func:`import_arena_hard`: the Arena-Hard-Auto leaderboard CSV.
+* :func:`import_arena_hard`: the Arena-Hard-Auto leaderboard CSV;
+* :func:`import_arena_json`: LMArena's leaderboard JSON (every category a metric, style control apart).
 
 Names are matched through the layered catalog's ids and aliases only (:mod:`advisor.names`);
 whatever does not match is reported. :data:`~advisor.importers.registry.IMPORTERS` lists every
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from advisor.importers._common import ImportReport, ImportResult
 from advisor.importers.arena import import_arena, import_arena_hard
+from advisor.importers.arena_json import import_arena_json
 from advisor.importers.litellm import import_litellm
 from advisor.importers.price_history import import_price_history
 
@@ -24,6 +26,7 @@ __all__ = [
     "ImportResult",
     "import_arena",
     "import_arena_hard",
+    "import_arena_json",
     "import_litellm",
     "import_price_history",
 ]

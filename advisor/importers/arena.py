@@ -214,13 +214,15 @@ def import_score_rows(
     category: str = "overall",
     add_new: bool,
     make_score: Callable[[_Row], Score],
+    benchmarks: Mapping[str, Benchmark] | None = None,
 ) -> ImportResult:
     """Match leaderboard rows to models and merge their scores (shared by the Arena importers).
 
     ``metrics`` gives rows per ``(benchmark, category)``; without it ``rows`` are one metric.
     Names are matched on ``as_of``; rows no model claims become new models with ``add_new``.
+    ``benchmarks`` are added to the layer where the catalog lacks them (default :data:`BENCHMARKS`).
     """
-    ws = Workspace(base, below, source_key=source_key, source=source, benchmarks=BENCHMARKS)
+    ws = Workspace(base, below, source_key=source_key, source=source, benchmarks=benchmarks or BENCHMARKS)
     boards = dict(metrics) if metrics is not None else {(benchmark, category): rows}
     for bench, _cat in boards:
         if bench not in ws.known_benchmarks:

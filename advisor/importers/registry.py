@@ -136,6 +136,18 @@ IMPORTERS: Mapping[str, Importer] = {
             date_required=True,
         ),
         Importer(
+            name="arena-json",
+            help="scores of every category from an LMArena leaderboard JSON (arena-catalog "
+            "leaderboard-text*.json; style control is the benchmark arena-text-style)",
+            example="advisor catalog import arena-json leaderboard-text_2025-12-11.json --into scores.yaml --add-new",
+            url="https://github.com/lmarena/arena-catalog",
+            license="CC-BY-4.0",
+            runner="advisor.importers.arena_json:run",
+            date_help="board date (default: a YYYY-MM-DD in the file name)",
+            date_in_name=True,
+            date_required=True,
+        ),
+        Importer(
             name="arena-hard",
             help="scores from an Arena-Hard-Auto leaderboard CSV (win rate %%, 95%% bounds)",
             example="advisor catalog import arena-hard arena_hard_auto_leaderboard_20240731.csv --into scores.yaml",
