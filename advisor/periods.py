@@ -89,15 +89,17 @@ def _enrich(old: PricePeriod, new: PricePeriod) -> PricePeriod:
 
 
 def set_price(
-    periods: Sequence[PricePeriod], new: PricePeriod, *, backfill_detail: bool = False
+    periods: Sequence[PricePeriod], new: PricePeriod, *, backfill_detail: bool = False, exact: bool = False
 ) -> tuple[tuple[PricePeriod, ...], str]:
     """Merge a price known to hold from ``new.since`` into one model's periods.
 
     The period of the same host in force on ``new.since`` is kept when the figures agree, closed at
     ``new.since`` when they differ (the new period then runs until the next known period), or, with
     ``backfill_detail``, completed in place when the new figures only add detail (cache, batch or
-    long-context prices) the old period lacked. Returns the periods and ``added``, ``updated`` or
-    ``unchanged``. Cost is linear in the model's periods.
+    long-context prices) the old period lacked. With ``exact`` (a source that states every figure
+    of each period, e.g. a tier that was withdrawn) any difference in the figures starts a new
+    period. Returns the periods and ``added``, ``updated`` or ``unchanged``. Cost is linear in the
+    model's periods.
     """
     if new.since is None:
         raise ValueError("set_price needs a dated period (new.since is None)")
@@ -112,6 +114,8 @@ def set_price(
             until = new.until if until is None else min(until, new.until)
         return sorted_prices([*others, dataclasses.replace(new, until=until)]), "added"
     relation = _relation(current, new)
+    if exact and relation != "same":
+        relation = "differs"
     if relation in ("same", "less"):
         return tuple(periods), "unchanged"
     if relation == "more" and backfill_detail:

@@ -214,3 +214,107 @@ def test_arena_json_bad_input(tmp_path: Path, body: str, message: str, capsys: p
     err = capsys.readouterr().err
     assert err.startswith(f"Error: {src}:") and message in err and err.count("\n") == 1
     assert not into.exists()
+
+
+# --- models.dev --------------------------------------------------------------------------------
+
+
+def test_models_dev_fills_metadata(shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Release dates from the entry the id names; limits and cutoffs fill what the catalog lacks."""
+    into = tmp_path / "meta.yaml"
+    src = shared_data / "models" / "models_dev_f3fc692.derived.json"
+    assert main(["catalog", "import", "models-dev", str(src), "--into", str(into), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    # One entry of the file has a malformed date: it is left out and named, the rest imports.
+    assert report["skipped"] == ["scaleway/qwen3-embedding-8b: release_date is not a date (YYYY-MM-DD): '2025-25-11'"]
+    assert validate_catalog(into).ok
+    cat = load_catalog(into)
+    sonnet = cat.get("claude-3-5-sonnet-20240620")
+    assert (sonnet.released, sonnet.knowledge_cutoff) == (D(2024, 6, 20), "2024-04-30")
+    # gpt-4-turbo's models.dev entry is the 2023-11-06 preview family: never the 2024-04-09 snapshot's release.
+    assert cat.get("gpt-4-turbo-2024-04-09").released is None
+
+
+def test_models_dev_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "api.json"
+    src.write_text('{"openai": {"name": "OpenAI"}}', encoding="utf-8")
+    assert main(["catalog", "import", "models-dev", str(src), "--into", str(tmp_path / "x.yaml")]) == 2
+    assert capsys.readouterr().err == f"Error: {src}: provider 'openai' has no 'models' object\n"
+
+
+# --- genai-prices ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def genai_layer(tmp_path_factory: pytest.TempPathFactory) -> CatalogFile:
+    """genai-prices 0.2.3 imported with --add-new, undated prices as of 2026-11-30."""
+    from conftest import SHARED_DATA
+
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data not found at {SHARED_DATA}")
+    from advisor.importers.genai_prices import import_genai_prices
+    from advisor.schema import Source
+
+    result = import_genai_prices(
+        CatalogFile(schema_version=1), SHARED_DATA / "prices" / "genai_prices_pypi-0.2.3_data.derived.json",
+        as_of=D(2026, 11, 30), source_key="gp", source=Source(title="genai-prices"), below=load_catalog(),
+        add_new=True,
+    )  # fmt: skip
+    return result.catalog
+
+
+def test_genai_prices_announced_change_and_tiers(genai_layer: CatalogFile) -> None:
+    by_id = {m.id: m for m in genai_layer.models}
+    # gemini-3.8-flash: 0.75/3.75 now, doubling on the announced date 2027-01-01.
+    own = [(p.since, p.until, p.input, p.output) for p in by_id["gemini-3.8-flash"].prices if p.host is None]
+    assert own == [(D(2026, 11, 30), D(2027, 1, 1), 0.75, 3.75), (D(2027, 1, 1), None, 1.5, 7.5)]
+    # claude-opus-4-6 since its dated 2026-03-13 price; batch prices join from 2026-10-14; 1-hour cache writes.
+    opus = [p for p in by_id["claude-opus-4-6"].prices if p.host is None]
+    assert [(p.since, p.until, p.batch_input) for p in opus] == [
+        (D(2026, 3, 13), D(2026, 10, 14), None),
+        (D(2026, 10, 14), None, 2.5),
+    ]
+    assert (opus[-1].cache_write, opus[-1].cache_write_1h) == (6.25, 10.0)
+    # gpt-5's flex and priority tiers (from 2026-10-12) are on today's price.
+    (gpt5,) = [p for p in by_id["gpt-5"].prices if p.host is None]
+    assert (gpt5.flex_input, gpt5.flex_output, gpt5.priority_input, gpt5.priority_output) == (0.625, 5.0, 2.5, 20.0)
+
+
+def test_genai_prices_undated_start_is_the_release(shared_data: Path) -> None:
+    """Without a known day, an undated price starts at the model's release date and says so."""
+    from advisor.importers.genai_prices import import_genai_prices
+    from advisor.schema import Source
+
+    base = CatalogFile(
+        schema_version=1, models=(Model(id="claude-opus-4-6", provider="Anthropic", released=D(2026, 2, 5)),)
+    )
+    result = import_genai_prices(
+        base, shared_data / "prices" / "genai_prices_pypi-0.2.3_data.derived.json", as_of=None,
+        source_key="gp", source=Source(title="genai-prices"), since_of=lambda m: m.released,
+        providers={"anthropic": None},
+    )  # fmt: skip
+    (model,) = result.catalog.models
+    first = model.prices[0]
+    # Before 2026-03-13 a prompt over 200k tokens re-priced the whole request at 10/37.5.
+    assert (first.since, first.until, first.input) == (D(2026, 2, 5), D(2026, 3, 13), 5.0)
+    assert [(t.above_input_tokens, t.input, t.output) for t in first.long_context] == [(200_000, 10.0, 37.5)]
+    assert first.note is not None and "not known exactly" in first.note
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("{}", "expected a JSON list of providers"),
+        ('[{"id": "openai"}]', "a provider is not an object with 'id' and a 'models' list"),
+        ('[{"id": "openai", "models": [{"id": "gpt-4o", "prices": {"input_mtok": -1, "output_mtok": 1}}]}]',
+         "input_mtok is not a non-negative number: -1"),
+        ('[{"id": "openai", "models": [{"id": "gpt-4o", "prices": [{"constraint": {"start_date": "soon"},'
+         ' "prices": {"input_mtok": 1, "output_mtok": 1}}]}]}]', "constraint.start_date is not a date"),
+    ],
+)  # fmt: skip
+def test_genai_prices_bad_input(tmp_path: Path, body: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "data.json"
+    src.write_text(body, encoding="utf-8")
+    assert main(["catalog", "import", "genai-prices", str(src), "--into", str(tmp_path / "x.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"Error: {src}") and message in err and err.count("\n") == 1

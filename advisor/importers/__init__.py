@@ -6,7 +6,9 @@ One module per outside format, each a function ``(base, path, *, ...) -> ImportR
 * :func:`import_price_history`: a LiteLLM price history CSV (dated, USD per 1M tokens);
 * :func:`import_arena`: an Arena leaderboard CSV snapshot (``fboulnois/llm-leaderboard-csv``);
 * :func:`import_arena_hard`: the Arena-Hard-Auto leaderboard CSV;
-* :func:`import_arena_json`: LMArena's leaderboard JSON (every category a metric, style control apart).
+* :func:`import_arena_json`: LMArena's leaderboard JSON (every category a metric, style control apart);
+* :func:`import_genai_prices`: pydantic's genai-prices ``data.json`` (dated prices, tiers, variants);
+* :func:`import_models_dev`: models.dev metadata (release dates, limits, knowledge cutoff, open weights).
 
 Names are matched through the layered catalog's ids and aliases only (:mod:`advisor.names`);
 whatever does not match is reported. :data:`~advisor.importers.registry.IMPORTERS` lists every
@@ -18,7 +20,9 @@ from __future__ import annotations
 from advisor.importers._common import ImportReport, ImportResult
 from advisor.importers.arena import import_arena, import_arena_hard
 from advisor.importers.arena_json import import_arena_json
+from advisor.importers.genai_prices import import_genai_prices
 from advisor.importers.litellm import import_litellm
+from advisor.importers.models_dev import import_models_dev
 from advisor.importers.price_history import import_price_history
 
 __all__ = [
@@ -27,6 +31,8 @@ __all__ = [
     "import_arena",
     "import_arena_hard",
     "import_arena_json",
+    "import_genai_prices",
     "import_litellm",
+    "import_models_dev",
     "import_price_history",
 ]

@@ -125,6 +125,25 @@ IMPORTERS: Mapping[str, Importer] = {
             key_prefix="litellm-history",
         ),
         Importer(
+            name="genai-prices",
+            help="dated prices (incl. announced changes), batch/flex/priority, cache writes, long-context tiers "
+            "and deprecations from pydantic's genai-prices data.json (v2)",
+            example="advisor catalog import genai-prices data.json --into prices.yaml",
+            url="https://github.com/pydantic/genai-prices",
+            license="MIT",
+            runner="advisor.importers.genai_prices:run",
+            date_help="day undated prices are known to be in force (default: today); dated prices keep their dates",
+        ),
+        Importer(
+            name="models-dev",
+            help="release dates, context windows, max output tokens, knowledge cutoffs and open-weights flags "
+            "from models.dev (api.json)",
+            example="advisor catalog import models-dev api.json --into metadata.yaml",
+            url="https://models.dev",
+            license="MIT",
+            runner="advisor.importers.models_dev:run",
+        ),
+        Importer(
             name="arena",
             help="scores from an Arena leaderboard CSV (fboulnois/llm-leaderboard-csv columns)",
             example="advisor catalog import arena lmsys_arena_2024-07-24.csv --into scores.yaml --add-new",
