@@ -112,7 +112,8 @@ def set_price(
         until = min(later) if later else None
         if new.until is not None:
             until = new.until if until is None else min(until, new.until)
-        return sorted_prices([*others, dataclasses.replace(new, until=until)]), "added"
+        opened = new if new.until == until else dataclasses.replace(new, until=until)
+        return sorted_prices([*others, opened]), "added"
     relation = _relation(current, new)
     if exact and relation != "same":
         relation = "differs"

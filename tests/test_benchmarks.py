@@ -17,6 +17,7 @@ import pytest
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 NEEDS = {
     "bench_catalog.py": [],
+    "bench_importers.py": [],
     "bench_router.py": [],
     "bench_update.py": [],
     "bench_pareto.py": ["paretoset", "moocore"],

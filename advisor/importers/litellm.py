@@ -197,7 +197,7 @@ def _date_field(entry: Mapping[str, Any], name: str, where: object) -> dt.date |
 _NEW_MODEL_KEY = re.compile(r"^[a-z0-9][a-z0-9._:-]*$")
 
 
-def new_model_from_key(key: str, entry: Mapping[str, Any]) -> Model | None:
+def new_model_from_key(key: str, entry: Mapping[str, Any], source: str | None = None) -> Model | None:
     """A model for a key of a maker's own API (``--add-new``), or None for a host's key.
 
     The id is the key without its ``provider/`` prefix (the provider's own API id); the key and
@@ -217,7 +217,7 @@ def new_model_from_key(key: str, entry: Mapping[str, Any]) -> Model | None:
     slug = maker.split()[0].casefold().replace(".", "")
     if f"{slug}/{model_id}" != key:
         aliases.append(Alias(f"{slug}/{model_id}"))
-    return Model(id=model_id, provider=maker, aliases=tuple(aliases))
+    return Model(id=model_id, provider=maker, aliases=tuple(aliases), source=source)
 
 
 def import_litellm(
@@ -295,9 +295,9 @@ def import_litellm(
         for key, entry in data.items():
             if not isinstance(entry, dict) or entry.get("mode", "chat") not in _MODES or ws.ids(key, as_of):
                 continue
-            model = new_model_from_key(key, entry) if "input_cost_per_token" in entry else None
+            model = new_model_from_key(key, entry, source_key) if "input_cost_per_token" in entry else None
             if model is not None and not ws.ids(model.id) and not any(ws.ids(a.name) for a in model.aliases):
-                ws.put(dataclasses.replace(model, source=source_key))
+                ws.put(model)
                 new_models.append(model.id)
     for key, entry in data.items():
         if key == "sample_spec" or not isinstance(entry, dict) or entry.get("mode", "chat") not in _MODES:
@@ -357,26 +357,35 @@ def import_litellm(
         found.setdefault((model.id, host), []).append((key, period))
 
     counts = Counts()
+    new_prices: dict[str, tuple[PricePeriod, ...]] = {}
     for (model_id, _host), candidates in sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
         model = ws.models[model_id]
         chosen = _choose(model, candidates, ambiguous)
         if chosen is None:
             continue
-        prices, outcome = set_price(model.prices, chosen, backfill_detail=backfill_detail)
-        if prices != model.prices:
-            ws.put(dataclasses.replace(model, prices=prices))
+        prices, outcome = set_price(new_prices.get(model_id, model.prices), chosen, backfill_detail=backfill_detail)
+        new_prices[model_id] = prices
         counts.bump(outcome)
-    limits_set = 0
+    new_limits: dict[str, tuple[int | None, int | None]] = {}
     for model_id, keyed in sorted(own_limits.items()):
         model = ws.models[model_id]
         chosen_limits = _choose_limits(model, keyed, skipped)
-        if chosen_limits is None:
-            continue
-        window, max_output = chosen_limits
-        if (model.context_window, model.max_output_tokens, model.source) == (window, max_output, source_key):
-            continue
-        ws.put(dataclasses.replace(model, context_window=window, max_output_tokens=max_output, source=source_key))
-        limits_set += 1
+        if chosen_limits is not None and (model.context_window, model.max_output_tokens, model.source) != (
+            *chosen_limits,
+            source_key,
+        ):
+            new_limits[model_id] = chosen_limits
+    for model_id in sorted(new_prices.keys() | new_limits.keys()):
+        model = ws.models[model_id]
+        changes: dict[str, Any] = {}
+        if model_id in new_prices and new_prices[model_id] != model.prices:
+            changes["prices"] = new_prices[model_id]
+        if model_id in new_limits:
+            changes["context_window"], changes["max_output_tokens"] = new_limits[model_id]
+            changes["source"] = source_key
+        if changes:
+            ws.put(dataclasses.replace(model, **changes))
+    limits_set = len(new_limits)
     retired_set = 0
     for model_id, notices in sorted(own_retired.items()):
         model = ws.models[model_id]
