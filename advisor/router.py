@@ -1,96 +1,996 @@
-"""A precomputed frontier for routing code that asks on every request."""
+"""Routing for production code: answers a service can act on, precomputed for every request size.
+
+A :class:`Router` is built once from a catalog view and a workload, holds every metric of the
+view (``arena-text`` and each ``arena-text/<category>``), and answers on every request in
+O(log n) with a precomputed :class:`Route`: the model, who serves it and under what name, what
+it costs and how good it is, and why it was chosen.
+
+Request sizes: a request's ``input_tokens`` and ``output_tokens`` place it in a size bucket
+between the catalog's distinct long-context tier thresholds (on the prompt) and context windows
+(on prompt + answer). Each bucket has its own options (models whose window is too small are left
+out) priced as providers bill the bucket (a tier re-prices the whole request), and its own
+precomputed answers, built on the bucket's first query (or all at once by :meth:`Router.prepare`).
+Prices of a bucket are those of the router's workload with its prompt moved into the bucket.
+"""
 
 from __future__ import annotations
 
 import bisect
 import dataclasses
+import datetime as dt
+import heapq
+import math
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from advisor.catalog import DEFAULT_METRIC, Catalog
-from advisor.money import usd
-from advisor.pareto import pareto_front
-from advisor.select import pool
-from advisor.workload import Per, Workload
+from advisor.catalog import DEFAULT_METRIC, Catalog, parse_metric
+from advisor.errors import AdvisorError, UnknownMetricError
+from advisor.schema import Model, PricePeriod, Score
+from advisor.workload import PER_UNITS, Per, Workload, host_costs
+
+if TYPE_CHECKING:
+    from advisor.mix import Mix
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Route:
+    """A way to serve a request: a model at a host, its price and score, and why it was chosen.
+
+    ``host`` is who the price is from (None: the maker's own API); ``host_model`` is the model's
+    name there and ``litellm_model`` the ``provider/model`` string LiteLLM takes (None when the
+    catalog does not know the host's name for it). ``cost`` is in the router's unit; the USD
+    fields are at the router's workload in this route's size bucket. ``score`` with its 95% CI
+    is on ``metric``.
+    """
+
+    id: str
+    provider: str | None
+    host: str | None
+    host_model: str | None
+    litellm_model: str | None
+    cost: float
+    usd_per_mtok: float
+    usd_per_request: float
+    input_usd_per_mtok: float
+    output_usd_per_mtok: float
+    long_context_above: int | None
+    score: float
+    ci_lower: float
+    ci_upper: float
+    votes: int | None
+    metric: str
+    reason: str
+
+    def __repr__(self) -> str:
+        # The cost for a person (``$0.036``, not ``0.036000000000000004``); the exact floats are fields.
+        from advisor.money import usd
+
+        where = f" via {self.host}" if self.host else ""
+        return f"Route({self.id}{where}, {usd(self.usd_per_mtok, 'mtok')}, {self.metric} {self.score:g})"
+
+
+_NOT_FOUND = AdvisorError  # the error for a reference that cannot be used; one place to change it
+_Key = tuple[int, int]
+_INF = math.inf
+_NINF = -math.inf
+_bl = bisect.bisect_left
+_br = bisect.bisect_right
+
+
+class _Ladder:
+    """Options sorted by one key, with the answer for every prefix (the options a bar admits).
+
+    ``keys`` ascend; a query finds the prefix length with one bisect. ``primary[i]`` is the
+    answer when the first ``i`` options qualify; ``_with[n][i]`` adds up to ``n`` fallbacks.
+    """
+
+    __slots__ = ("_board", "_role", "_with", "keys", "order", "primary", "rank")
+
+    def __init__(self, board: _Board, keys: np.ndarray, order: np.ndarray, rank: np.ndarray, role: int) -> None:
+        self._board = board
+        self.keys: list[float] = keys[order].tolist()
+        self.order: list[int] = order.tolist()
+        self.rank: list[int] = rank.tolist()
+        self._role = role
+        self._with: dict[int, list[tuple[Route, ...]]] = {}
+        by_rank = board.by_rank[role]
+        primary: list[Route | None] = [None]
+        best = len(self.rank)
+        for j in self.order:
+            r = self.rank[j]
+            if r < best:
+                best = r
+            primary.append(board.route(by_rank[best], role, False))
+        self.primary = primary
+
+    def with_fallbacks(self, n: int) -> list[tuple[Route, ...]]:
+        """Per prefix: the choice and up to ``n`` fallbacks, other endpoints first, then the rest."""
+        table = self._with.get(n)
+        if table is not None:
+            return table
+        board = self._board
+        by_rank = board.by_rank[self._role]
+        endpoint = board.endpoint
+        best_of: dict[str, int] = {}
+        top: list[int] = []
+        table = [()]
+        last: tuple[int, ...] = ()
+        last_routes: tuple[Route, ...] = ()
+        for j in self.order:
+            r = self.rank[j]
+            ep = endpoint[j]
+            if r < best_of.get(ep, len(self.rank)):
+                best_of[ep] = r
+            bisect.insort(top, r)
+            del top[n + 1 :]
+            pick = heapq.nsmallest(n + 1, best_of.values())
+            if len(pick) < n + 1:
+                chosen = set(pick)
+                pick += [x for x in top if x not in chosen][: n + 1 - len(pick)]
+            sel = tuple(pick)
+            if sel != last:
+                last = sel
+                last_routes = tuple(board.route(by_rank[x], self._role, k > 0) for k, x in enumerate(sel))
+            table.append(last_routes)
+        self._with[n] = table
+        return table
+
+
+class _Board:
+    """The options of one metric in one size bucket, and their ladders."""
+
+    __slots__ = (
+        "_lock",
+        "_make",
+        "_routes",
+        "b_keys",
+        "b_primary",
+        "budget",
+        "by_rank",
+        "endpoint",
+        "hulls",
+        "key",
+        "lower_by_name",
+        "lower_of",
+        "metric",
+        "rows",
+        "s_keys",
+        "s_primary",
+        "score_of",
+        "scores",
+        "u_keys",
+        "u_primary",
+        "upper",
+        "win_cost",
+    )
+
+    def __init__(self, router: Router, metric: _Metric, key: _Key, lock: threading.Lock) -> None:
+        self._lock = lock
+        self.metric = metric
+        self.key = key
+        ti, ci = key
+        prices = router._tiers[ti]
+        keep = metric.has_score[router._row_model] & (router._ctx_rank >= ci)
+        rows = np.flatnonzero(keep)
+        self.rows: list[int] = rows.tolist()
+        model = router._row_model[rows]
+        cost = prices.amount[rows]
+        score = metric.score[model]
+        upper = metric.upper[model]
+        lower = metric.lower[model]
+        n = len(rows)
+        tie = np.arange(n)
+        cheap = np.lexsort((tie, -score, cost))
+        best = np.lexsort((tie, cost, -score))
+        rank_cheap = np.empty(n, dtype=np.intp)
+        rank_cheap[cheap] = tie
+        rank_best = np.empty(n, dtype=np.intp)
+        rank_best[best] = tie
+        # by_rank[role][rank] -> local index; role 0: cheapest first (bars), 1: best first (budgets)
+        self.by_rank: tuple[list[int], list[int]] = (cheap.tolist(), best.tolist())
+        self.endpoint: list[str] = [router._row_endpoint[r] for r in self.rows]
+        self._routes: dict[tuple[int, int, bool], Route] = {}
+        self._make: Callable[[int, int, bool], Route] = lambda j, role, fb: router._make_route(
+            self, self.rows[j], role, fb
+        )
+        self.score_of: dict[int, float] = {}
+        self.lower_of: dict[int, float] = {}
+        self.lower_by_name: dict[str, float] = {}
+        for m, s, lo in zip(model.tolist(), score.tolist(), lower.tolist(), strict=True):
+            self.score_of[m] = s
+            self.lower_of[m] = lo
+        self.win_cost = cost
+        self.hulls: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        desc = np.argsort(-score, kind="stable")
+        self.scores = _Ladder(self, -score, desc, rank_cheap, 0)
+        self.upper = _Ladder(self, -upper, np.argsort(-upper, kind="stable"), rank_cheap, 0)
+        self.budget = _Ladder(self, cost, np.argsort(cost, kind="stable"), rank_best, 1)
+        # the hot queries read these without going through the ladders
+        self.s_keys, self.s_primary = self.scores.keys, self.scores.primary
+        self.u_keys, self.u_primary = self.upper.keys, self.upper.primary
+        self.b_keys, self.b_primary = self.budget.keys, self.budget.primary
+
+    def route(self, j: int, role: int, fallback: bool) -> Route:
+        key = (j, role, fallback)
+        r = self._routes.get(key)
+        if r is None:
+            r = self._routes.setdefault(key, self._make(j, role, fallback))
+        return r
 
 
 @dataclasses.dataclass(frozen=True)
-class Route:
-    """A model a router picks: its id, cost (in the router's unit) and score."""
+class _Metric:
+    name: str
+    higher_is_better: bool
+    elo: tuple[float, float] | None
+    has_score: np.ndarray
+    score: np.ndarray  # oriented: higher is better
+    lower: np.ndarray
+    upper: np.ndarray
+    raw: tuple[tuple[float, float, float, int | None] | None, ...]  # value, ci_lower, ci_upper, votes
+    boards: list[_Board | None]  # by size bucket: tier index * (context limits + 1) + context index
+    flip: float  # -1 for higher-is-better metrics: a bar in the metric's own direction times flip is a ladder key
 
-    id: str
-    cost: float
-    score: float
 
-    def __repr__(self) -> str:
-        # The cost for a person (``$0.036``, not ``0.036000000000000004``); the exact float is ``.cost``.
-        return f"Route(id={self.id!r}, cost={usd(self.cost)}, score={self.score:g})"
+@dataclasses.dataclass(frozen=True)
+class _Tier:
+    """Prices of every row when the prompt is in one long-context tier bucket."""
+
+    amount: np.ndarray  # in the router's unit
+    usd_per_request: np.ndarray
+    usd_per_mtok: np.ndarray
+    input_rate: np.ndarray
+    output_rate: np.ndarray
+    tier: tuple[int | None, ...]
+    workload: Workload
+
+
+def _number(name: str, value: object) -> float:
+    """``value`` as a finite float, or an AdvisorError naming the argument (NaN, inf, not a number)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise AdvisorError(f"{name} must be a number, got {value!r}")
+    x = float(value)
+    if not math.isfinite(x):
+        raise AdvisorError(f"{name} must be a finite number, got {value!r}")
+    return x
+
+
+def _tokens(name: str, value: object) -> float:
+    x = _number(name, value)
+    if x < 0:
+        raise AdvisorError(f"{name} must be >= 0, got {value!r}")
+    return x
 
 
 class Router:
-    """Answers "cheapest model with score >= x" and "best model costing <= y" in O(log n).
+    """Which model to call for a request, in O(log n), for every metric and request size.
 
-    Built once from a catalog view, a metric and a workload: the Pareto frontier is computed up
-    front and kept as two sorted lists, so a query is one ``bisect`` and an index. Instances are
-    immutable and safe to share across threads. Queries return a precomputed :class:`Route` (no
-    allocation) or None when nothing qualifies. Scores are point scores in the metric's own
-    direction (for a lower-is-better metric, ``cheapest(x)`` means score <= x).
+    Built once from a catalog view and a workload (the request shape prices are quoted at), it
+    holds every metric of the view, or those in ``metrics``; ``metric`` is the default. Queries
+    take the request's ``input_tokens``/``output_tokens`` (default: the workload's) and a
+    ``metric`` or a ``task`` (``task="coding"`` is ``arena-text/coding``), and return a
+    precomputed :class:`Route`, or None when nothing qualifies. With ``fallbacks=n`` they return
+    the choice and up to n alternatives that also qualify, other providers and hosts first, as
+    a tuple (empty when nothing qualifies). Answers agree with :func:`advisor.recommend` on the
+    same view and workload. Scores are in each metric's own direction. NaN, infinite or
+    non-numeric arguments raise :class:`~advisor.errors.AdvisorError`. Immutable and safe to
+    share across threads.
 
     >>> import datetime as dt
     >>> from advisor import load_catalog
     >>> router = Router(load_catalog().as_of(dt.date(2024, 7, 24)))
     >>> router.cheapest(1250).id
     'gpt-4o-mini-2024-07-18'
+    >>> router.not_worse_than("gpt-4o").id
+    'gpt-4o-mini-2024-07-18'
     """
 
-    __slots__ = ("_costs", "_routes", "_scores", "_sign", "metric", "per", "workload")
-    _routes: tuple[Route, ...]
-    _costs: list[float]
-    _scores: list[float]
-    _sign: float
+    __slots__ = (
+        "_catalog",
+        "_context",
+        "_ctx_rank",
+        "_default",
+        "_default_key",
+        "_edges",
+        "_hi",
+        "_lock",
+        "_low",
+        "_metrics",
+        "_models",
+        "_names",
+        "_nc",
+        "_row_endpoint",
+        "_row_model",
+        "_row_names",
+        "_row_period",
+        "_tasks",
+        "_thresholds",
+        "_tiers",
+        "as_of",
+        "metric",
+        "per",
+        "workload",
+    )
+    _catalog: Catalog
+    _context: list[int]
+    _ctx_rank: np.ndarray
+    _default_key: int
+    _lock: threading.Lock
+    _models: tuple[Model, ...]
+    _names: dict[str, int]
+    _nc: int
+    _edges: list[int]
+    _hi: list[int]
+    _low: list[float]
+    _row_endpoint: list[str]
+    _row_model: np.ndarray
+    _row_names: list[tuple[str | None, str | None]]
+    _row_period: tuple[PricePeriod, ...]
+    _tasks: dict[str, str]
+    _thresholds: list[int]
+    _tiers: tuple[_Tier, ...]
+    _metrics: dict[str, _Metric]
+    _default: _Metric
     metric: str
     per: Per
     workload: Workload
+    as_of: dt.date
 
     def __init__(
         self,
         catalog: Catalog,
         *,
         metric: str = DEFAULT_METRIC,
+        metrics: Iterable[str] | None = None,
         workload: Workload | None = None,
         per: Per = "mtok",
     ) -> None:
-        p = pool(catalog, metric=metric, workload=workload, per=per)
-        sign = 1.0 if p.higher_is_better else -1.0
-        routes: list[Route] = []
-        if p.options:
-            mask = pareto_front(p.cost, p.score)
-            idx = np.flatnonzero(mask)
-            idx = idx[np.argsort(p.cost[idx], kind="stable")]
-            routes = [Route(p.options[i].id, float(p.cost[i]), p.options[i].score) for i in idx]
-        object.__setattr__(self, "_routes", tuple(routes))
-        # Along the frontier cost and (oriented) score both increase strictly.
-        object.__setattr__(self, "_costs", [r.cost for r in routes])
-        object.__setattr__(self, "_scores", [sign * r.score for r in routes])
-        object.__setattr__(self, "_sign", sign)
-        object.__setattr__(self, "metric", metric)
-        object.__setattr__(self, "per", per)
-        object.__setattr__(self, "workload", workload or Workload())
+        from advisor.endpoints import api_names, endpoint
+
+        view = catalog.view()
+        if per not in PER_UNITS:
+            raise AdvisorError(f"per must be one of {', '.join(PER_UNITS)}, got {per!r}")
+        w = workload or Workload()
+        if per == "month" and w.requests_per_month is None:
+            raise AdvisorError("costs per month need the number of requests per month")
+        day = view.date or dt.date.today()
+        wanted = list(view.metrics()) if metrics is None else list(dict.fromkeys(metrics))
+        if metric not in wanted:
+            wanted.insert(0, metric)
+        for name in wanted:
+            view.check_metric(name)
+        models = [m for m in view.models if m.prices and (m.retired is None or m.retired > day)]
+        set_ = object.__setattr__
+        set_(self, "_catalog", view)
+        set_(self, "_models", tuple(models))
+        set_(self, "_lock", threading.Lock())
+        set_(self, "_names", {})
+        set_(self, "metric", metric)
+        set_(self, "per", per)
+        set_(self, "workload", w)
+        set_(self, "as_of", day)
+
+        periods = [(i, p) for i, m in enumerate(models) for p in m.prices]
+        row_model = np.array([i for i, _ in periods], dtype=np.intp)
+        set_(self, "_row_model", row_model)
+        set_(self, "_row_period", tuple(p for _, p in periods))
+        set_(self, "_row_names", [api_names(models[i], p.host) for i, p in periods])
+        set_(self, "_row_endpoint", [endpoint(models[i], p.host) for i, p in periods])
+
+        # Size buckets: the distinct tier thresholds (prompt) and context windows (prompt + answer).
+        thresholds = sorted({t.above_input_tokens for _, p in periods for t in p.long_context})
+        context = sorted({m.context_window for m in models if m.context_window is not None})
+        set_(self, "_thresholds", thresholds)
+        set_(self, "_context", context)
+        set_(self, "_nc", len(context) + 1)
+        # One bisect finds the bucket: edges are the thresholds and windows together; _hi[k] is the
+        # bucket of a request whose prompt is above every threshold below its total, _low[k] that
+        # threshold (else _exact does the two bisects).
+        edges = sorted({*thresholds, *context})
+        bucket_hi: list[int] = []
+        tier_low: list[float] = []
+        for k in range(len(edges) + 1):
+            below = edges[:k]
+            tiers_below = [t for t in thresholds if t in below]
+            bucket_hi.append(len(tiers_below) * (len(context) + 1) + len([c for c in context if c in below]))
+            tier_low.append(float(tiers_below[-1]) if tiers_below else -1.0)
+        set_(self, "_edges", edges)
+        set_(self, "_hi", bucket_hi)
+        set_(self, "_low", tier_low)
+        ctx = [models[m].context_window for m in row_model.tolist()]
+        set_(
+            self,
+            "_ctx_rank",
+            np.array([len(context) if c is None else bisect.bisect_left(context, c) for c in ctx], dtype=np.intp),
+        )
+        tiers = []
+        for ti in range(len(thresholds) + 1):
+            low = thresholds[ti - 1] + 1 if ti else 0
+            high = thresholds[ti] if ti < len(thresholds) else math.inf
+            shaped = (
+                w
+                if low <= w.input_tokens <= high
+                else dataclasses.replace(w, input_tokens=float(max(low, min(high, w.input_tokens))))
+            )
+            tiers.append(self._tier(shaped))
+        set_(self, "_tiers", tuple(tiers))
+        total = w.input_tokens + w.output_tokens
+        set_(
+            self,
+            "_default_key",
+            bisect.bisect_left(thresholds, w.input_tokens) * (len(context) + 1) + bisect.bisect_left(context, total),
+        )
+
+        index = {m.id: i for i, m in enumerate(models)}
+        by_metric: dict[str, _Metric] = {}
+        found: dict[tuple[str, str], dict[int, Score]] = {}
+        for m in models:
+            i = index[m.id]
+            for s in m.scores:
+                slot = found.setdefault((s.benchmark, s.category), {})
+                old = slot.get(i)
+                if old is None or s.as_of > old.as_of:  # the newest, as score_of takes it
+                    slot[i] = s
+        n = len(models)
+        for name in wanted:
+            benchmark, category = parse_metric(name)
+            bench = view.benchmarks[benchmark]
+            sign = 1.0 if bench.higher_is_better else -1.0
+            got = found.get((benchmark, category), {})
+            raw = [_raw(got.get(i)) for i in range(n)]
+            value = np.array([r[0] if r else math.nan for r in raw], dtype=float)
+            lo = np.array([r[1] if r else math.nan for r in raw], dtype=float)
+            hi = np.array([r[2] if r else math.nan for r in raw], dtype=float)
+            by_metric[name] = _Metric(
+                name=name,
+                higher_is_better=bench.higher_is_better,
+                elo=(bench.elo_scale, bench.elo_base) if bench.elo_scale else None,
+                has_score=~np.isnan(value),
+                score=sign * value,
+                lower=lo if sign > 0 else -hi,
+                upper=hi if sign > 0 else -lo,
+                raw=tuple(raw),
+                boards=[None] * ((len(thresholds) + 1) * (len(context) + 1)),
+                flip=-sign,
+            )
+        set_(self, "_metrics", by_metric)
+        set_(self, "_default", by_metric[metric])
+        base, _ = parse_metric(metric)
+        tasks = {}
+        for name in by_metric:
+            b, c = parse_metric(name)
+            if b == base and c != "overall":
+                tasks[c] = name
+        set_(self, "_tasks", tasks)
+
+    def _tier(self, w: Workload) -> _Tier:
+        rows, _ = host_costs(self._models, w)
+        costs = [c for _, c in rows]
+        usd = np.array([c.usd_per_request for c in costs], dtype=float)
+        per_mtok = np.array([c.blended_usd_per_mtok for c in costs], dtype=float)
+        if self.per == "mtok":
+            amount = per_mtok
+        elif self.per == "request":
+            amount = usd
+        else:
+            amount = usd * float(w.requests_per_month or 0.0)
+        return _Tier(
+            amount,
+            usd,
+            per_mtok,
+            np.array([c.input_rate for c in costs], dtype=float),
+            np.array([c.output_rate for c in costs], dtype=float),
+            tuple(c.long_context_above for c in costs),
+            w,
+        )
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Router is immutable")
 
+    # --- what the router holds --------------------------------------------------------------------
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """The metrics this router answers for."""
+        return tuple(self._metrics)
+
+    @property
+    def tasks(self) -> Mapping[str, str]:
+        """Task names and the metric each maps to (the default benchmark's categories)."""
+        return dict(self._tasks)
+
+    @property
+    def size_limits(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The bucket edges: long-context tier thresholds (prompt tokens) and context windows (tokens)."""
+        return tuple(self._thresholds), tuple(self._context)
+
     @property
     def frontier(self) -> tuple[Route, ...]:
-        """The frontier the router chooses from, cheapest first."""
-        return self._routes
+        """The frontier of the default metric at the router's workload, cheapest first."""
+        return self.frontier_of()
 
-    def cheapest(self, min_score: float) -> Route | None:
-        """The cheapest model whose score reaches ``min_score``, or None."""
-        i = bisect.bisect_left(self._scores, self._sign * min_score)
-        return self._routes[i] if i < len(self._routes) else None
+    def frontier_of(
+        self,
+        *,
+        metric: str | None = None,
+        task: str | None = None,
+        input_tokens: float | None = None,
+        output_tokens: float | None = None,
+    ) -> tuple[Route, ...]:
+        """The models ``cheapest`` can answer with (the point Pareto frontier), cheapest first."""
+        board = self._board(metric, task, input_tokens, output_tokens)
+        seen: dict[str, Route] = {}
+        for r in board.scores.primary[1:]:
+            if r is not None and r.id not in seen:
+                seen[r.id] = r
+        return tuple(sorted(seen.values(), key=lambda r: r.cost))
 
-    def best_within(self, max_cost: float) -> Route | None:
-        """The best-scoring model costing at most ``max_cost`` (in the router's unit), or None."""
-        i = bisect.bisect_right(self._costs, max_cost)
-        return self._routes[i - 1] if i else None
+    def prepare(self) -> Router:
+        """Build every size bucket of every metric now rather than on its first query; returns self."""
+        for m in self._metrics.values():
+            for key in range(len(m.boards)):
+                self._build(m, key)
+        return self
+
+    # --- queries ----------------------------------------------------------------------------------
+
+    # The three hot queries spell out the lookup that _board does: a call less is a third of the time.
+
+    # The three hot queries spell out their lookups (a call less is a fifth of the time) and check
+    # their arguments with plain comparisons that NaN, infinities and non-numbers fail; any failure
+    # goes to _slow, which checks each argument and raises the error naming it.
+
+    def cheapest(
+        self,
+        min_score: float,
+        *,
+        metric: str | None = None,
+        task: str | None = None,
+        input_tokens: float | None = None,
+        output_tokens: float | None = None,
+    ) -> Route | None:
+        """The cheapest route whose score reaches ``min_score`` (<= for lower-is-better metrics), or None."""
+        try:
+            m = self._default if metric is None else self._metrics[metric]
+            if input_tokens is None and output_tokens is None:
+                key = self._default_key
+            else:
+                t = input_tokens + output_tokens  # type: ignore[operator]
+                if not 0 <= input_tokens <= t < _INF:  # type: ignore[operator]
+                    raise TypeError
+                k = _bl(self._edges, t)
+                key = self._hi[k] if input_tokens > self._low[k] else self._exact(input_tokens, t)  # type: ignore[operator, arg-type]
+            if not _NINF < min_score < _INF or task is not None:
+                raise TypeError
+        except (TypeError, KeyError):
+            m, key = self._slow(metric, task, input_tokens, output_tokens, ("min_score", min_score))
+        board = m.boards[key] or self._build(m, key)
+        return board.s_primary[_br(board.s_keys, m.flip * min_score)]
+
+    def best_within(
+        self,
+        max_cost: float,
+        *,
+        metric: str | None = None,
+        task: str | None = None,
+        input_tokens: float | None = None,
+        output_tokens: float | None = None,
+    ) -> Route | None:
+        """The best-scoring route costing at most ``max_cost`` (in the router's unit ``per``), or None."""
+        try:
+            m = self._default if metric is None else self._metrics[metric]
+            if input_tokens is None and output_tokens is None:
+                key = self._default_key
+            else:
+                t = input_tokens + output_tokens  # type: ignore[operator]
+                if not 0 <= input_tokens <= t < _INF:  # type: ignore[operator]
+                    raise TypeError
+                k = _bl(self._edges, t)
+                key = self._hi[k] if input_tokens > self._low[k] else self._exact(input_tokens, t)  # type: ignore[operator, arg-type]
+            if not _NINF < max_cost < _INF or task is not None:
+                raise TypeError
+        except (TypeError, KeyError):
+            m, key = self._slow(metric, task, input_tokens, output_tokens, ("max_cost", max_cost))
+        board = m.boards[key] or self._build(m, key)
+        return board.b_primary[_br(board.b_keys, max_cost)]
+
+    def not_worse_than(
+        self,
+        target: str,
+        *,
+        metric: str | None = None,
+        task: str | None = None,
+        input_tokens: float | None = None,
+        output_tokens: float | None = None,
+    ) -> Route:
+        """The cheapest route not statistically worse than ``target`` (its 95% upper bound reaches
+        the target's lower bound): what ``advisor recommend --target`` answers. The target must be
+        an option itself (priced, scored, fitting the request), as for ``recommend``."""
+        try:
+            m = self._default if metric is None else self._metrics[metric]
+            if input_tokens is None and output_tokens is None:
+                key = self._default_key
+            else:
+                t = input_tokens + output_tokens  # type: ignore[operator]
+                if not 0 <= input_tokens <= t < _INF:  # type: ignore[operator]
+                    raise TypeError
+                k = _bl(self._edges, t)
+                key = self._hi[k] if input_tokens > self._low[k] else self._exact(input_tokens, t)  # type: ignore[operator, arg-type]
+            if task is not None:
+                raise TypeError
+        except (TypeError, KeyError):
+            m, key = self._slow(metric, task, input_tokens, output_tokens)
+        board = m.boards[key] or self._build(m, key)
+        lower = board.lower_by_name.get(target)
+        if lower is None:
+            lower = self._lower(board, target, input_tokens, output_tokens)
+        route = board.u_primary[_br(board.u_keys, -lower)]
+        assert route is not None  # the target itself qualifies
+        return route
+
+    def min_win_rate(
+        self,
+        p: float,
+        *,
+        vs: str,
+        metric: str | None = None,
+        task: str | None = None,
+        input_tokens: float | None = None,
+        output_tokens: float | None = None,
+    ) -> Route | None:
+        """The cheapest route whose Bradley-Terry probability of beating ``vs`` is at least ``p``, or None."""
+        ladder, i = self._min_win_rate(p, vs, metric, task, input_tokens, output_tokens)
+        return ladder.primary[i]
+
+    def fallbacks(self, n: int = 3) -> Fallbacks:
+        """The same queries answering with the choice and up to ``n`` fallbacks (see :class:`Fallbacks`)."""
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise AdvisorError(f"fallbacks must be a whole number >= 0, got {n!r}")
+        return Fallbacks(self, n)
+
+    def _cheapest(self, min_score: Any, metric: str | None, task: str | None, it: Any, ot: Any) -> tuple[_Ladder, int]:
+        cls = min_score.__class__
+        if (cls is not float and cls is not int) or min_score - min_score != 0:
+            min_score = _number("min_score", min_score)
+        board = self._board(metric, task, it, ot)
+        bar = min_score if board.metric.higher_is_better else -min_score
+        ladder = board.scores
+        return ladder, bisect.bisect_right(ladder.keys, -bar)
+
+    def _best_within(
+        self, max_cost: Any, metric: str | None, task: str | None, it: Any, ot: Any
+    ) -> tuple[_Ladder, int]:
+        budget = _number("max_cost", max_cost)
+        ladder = self._board(metric, task, it, ot).budget
+        return ladder, bisect.bisect_right(ladder.keys, budget)
+
+    def _not_worse_than(
+        self, target: Any, metric: str | None, task: str | None, it: Any, ot: Any
+    ) -> tuple[_Ladder, int]:
+        board = self._board(metric, task, it, ot)
+        m = self._names.get(target) if isinstance(target, str) else None
+        if m is None:
+            m = self._resolve(target)
+        lower = board.lower_of.get(m)
+        if lower is None:
+            raise self._unusable(m, board, it, ot)
+        ladder = board.upper
+        return ladder, bisect.bisect_right(ladder.keys, -lower)
+
+    def _min_win_rate(
+        self, p: Any, vs: str, metric: str | None, task: str | None, it: Any, ot: Any
+    ) -> tuple[_Ladder, int]:
+        from advisor.mix import check_win_rate
+
+        bar_p = check_win_rate(p, "p")
+        board = self._board(metric, task, it, ot)
+        ref, elo = self._reference(board, vs, it, ot)
+        scale, base = elo
+        bar = ref + scale / math.log(base) * math.log(bar_p / (1.0 - bar_p))
+        ladder = board.scores
+        keys = ladder.keys
+        i = bisect.bisect_right(keys, -bar)
+        # The bar is a logit away from the reference: settle the edge with recommend's own formula.
+        while i < len(keys) and _win(-keys[i], ref, elo) >= bar_p:
+            i += 1
+        while i > 0 and _win(-keys[i - 1], ref, elo) < bar_p:
+            i -= 1
+        return ladder, i
+
+    def mix(
+        self,
+        min_win_rate: float,
+        *,
+        vs: str,
+        metric: str | None = None,
+        task: str | None = None,
+        input_tokens: float | None = None,
+        output_tokens: float | None = None,
+    ) -> Mix | None:
+        """The cheapest mix of at most two routes whose expected P(beats ``vs``) reaches the bar.
+
+        Returns an :class:`advisor.mix.Mix` (see there for the assumption), or None when no
+        route, and so no mix, reaches it. The hull for each reference is built once.
+        """
+        from advisor.mix import MixPart, assemble, check_win_rate, mix_on_hull, upper_hull
+        from advisor.ratings import win_probability
+
+        bar = check_win_rate(min_win_rate)
+        board = self._board(metric, task, input_tokens, output_tokens)
+        ref, elo = self._reference(board, vs, input_tokens, output_tokens)
+        m = self._names[vs]
+        got = board.hulls.get(m)
+        if got is None:
+            scores = np.array([board.metric.score[self._row_model[r]] for r in board.rows], dtype=float)
+            win = np.asarray(win_probability(scores, ref, scale=elo[0], base=elo[1]))
+            got = board.hulls.setdefault(m, (win, upper_hull(board.win_cost, win)))
+        win, hull = got
+        found = mix_on_hull(board.win_cost, win, hull, bar)
+        if found is None:
+            return None
+
+        def part(j: int) -> MixPart:
+            r = board.route(j, 0, False)
+            return MixPart(r.id, r.provider, r.host, r.litellm_model, 1.0, r.cost, r.score, float(win[j]))
+
+        i, j, share = found
+        parts = [(part(i), 1.0)] if i == j else [(part(i), share), (part(j), 1.0 - share)]
+        single = self.min_win_rate(
+            bar, vs=vs, metric=board.metric.name, input_tokens=input_tokens, output_tokens=output_tokens
+        )
+        single_part = None
+        if single is not None:
+            k = next(k for k in range(len(board.rows)) if board.route(k, 0, False) is single)
+            single_part = part(k)
+        return assemble(
+            parts,
+            single_part,
+            min_win_rate=bar,
+            vs=self._models[m].id,
+            metric=board.metric.name,
+            per=PER_UNITS[self.per],
+            as_of=self.as_of,
+        )
+
+    # --- internals --------------------------------------------------------------------------------
+
+    def _board(self, metric: str | None, task: str | None, input_tokens: Any, output_tokens: Any) -> _Board:
+        if task is not None:
+            m = self._task(task, metric)
+        elif metric is None:
+            m = self._default
+        else:
+            got = self._metrics.get(metric)
+            if got is None:
+                raise self._unknown_metric(metric)
+            m = got
+        if input_tokens is None and output_tokens is None:
+            key = self._default_key
+        else:
+            i, o = self._sizes(input_tokens, output_tokens)
+            key = bisect.bisect_left(self._thresholds, i) * self._nc + bisect.bisect_left(self._context, i + o)
+        board = m.boards[key]
+        return self._build(m, key) if board is None else board
+
+    def _slow(
+        self, metric: Any, task: Any, input_tokens: Any, output_tokens: Any, bar: tuple[str, Any] | None = None
+    ) -> tuple[_Metric, int]:
+        """The checked metric and size bucket of a query whose fast path failed (or named a task)."""
+        if bar is not None:
+            _number(*bar)
+        board = self._board(metric, task, input_tokens, output_tokens)
+        return board.metric, board.key[0] * self._nc + board.key[1]
+
+    def _exact(self, input_tokens: float, total: float) -> int:
+        """The size bucket when a tier threshold lies between the prompt and prompt + answer."""
+        return _bl(self._thresholds, input_tokens) * self._nc + _bl(self._context, total)
+
+    def _lower(self, board: _Board, target: Any, it: Any, ot: Any) -> float:
+        """The target's lower bound on the board, remembered under the name it was given."""
+        t = self._names.get(target) if isinstance(target, str) else None
+        if t is None:
+            t = self._resolve(target)
+        lower = board.lower_of.get(t)
+        if lower is None:
+            raise self._unusable(t, board, it, ot)
+        board.lower_by_name[target] = lower
+        return lower
+
+    def _sizes(self, input_tokens: Any, output_tokens: Any) -> tuple[float, float]:
+        """The request's token counts, checked (the workload's where not given)."""
+        i = self.workload.input_tokens if input_tokens is None else input_tokens
+        o = self.workload.output_tokens if output_tokens is None else output_tokens
+        return _tokens("input_tokens", i), _tokens("output_tokens", o)
+
+    def _build(self, m: _Metric, key: int) -> _Board:
+        with self._lock:
+            board = m.boards[key]
+            if board is None:
+                board = _Board(self, m, divmod(key, self._nc), self._lock)
+                m.boards[key] = board
+            return board
+
+    def _pick(self, metric: str | None, task: str | None) -> _Metric:
+        if task is not None:
+            return self._task(task, metric)
+        got = self._metrics.get(metric) if isinstance(metric, str) else None
+        if got is None:
+            raise self._unknown_metric(metric)
+        return got
+
+    def _task(self, task: str, metric: str | None) -> _Metric:
+        if metric is not None:
+            raise AdvisorError("give a metric or a task, not both")
+        name = self._tasks.get(task)
+        if name is None:
+            known = ", ".join(sorted(self._tasks)) or "none: the catalog has no categories"
+            raise AdvisorError(f"unknown task {task!r} (known: {known})")
+        return self._metrics[name]
+
+    def _unknown_metric(self, metric: object) -> AdvisorError:
+        if not isinstance(metric, str):
+            return AdvisorError(f"metric must be a string, got {metric!r}")
+        return UnknownMetricError(metric, self._metrics)
+
+    def _resolve(self, name: object) -> int:
+        if not isinstance(name, str):
+            raise AdvisorError(f"a model name must be a string, got {name!r}")
+        model = self._catalog.get(name)
+        for i, m in enumerate(self._models):
+            if m.id == model.id:
+                self._names[name] = i
+                return i
+        raise self._unusable_model(model.id, "no price in force or retired")
+
+    def _unusable(self, m: int, board: _Board, it: Any, ot: Any) -> AdvisorError:
+        model = self._models[m]
+        if not board.metric.has_score[m]:
+            why = f"no {board.metric.name} score"
+        else:
+            i, o = self._sizes(it, ot)
+            why = f"context window {model.context_window or 0:,} < {i:,.0f} input + {o:,.0f} output tokens"
+        return self._unusable_model(model.id, why)
+
+    def _unusable_model(self, model_id: str, why: str) -> AdvisorError:
+        return _NOT_FOUND(f"reference model {model_id!r} cannot be used as of {self.as_of}: {why}")
+
+    def _reference(self, board: _Board, vs: str, it: Any, ot: Any) -> tuple[float, tuple[float, float]]:
+        elo = board.metric.elo
+        if elo is None:
+            raise AdvisorError(f"metric {board.metric.name!r} is not a Bradley-Terry rating; a win rate needs one")
+        m = self._names.get(vs)
+        if m is None:
+            m = self._resolve(vs)
+        ref = board.score_of.get(m)
+        if ref is None:
+            raise self._unusable(m, board, it, ot)
+        return ref, elo
+
+    def _make_route(self, board: _Board, row: int, role: int, fallback: bool) -> Route:
+        metric = board.metric
+        mi = int(self._row_model[row])
+        model = self._models[mi]
+        tier = self._tiers[board.key[0]]
+        raw = metric.raw[mi]
+        assert raw is not None
+        host_model, litellm_model = self._row_names[row]
+        host = self._row_period[row].host
+        if role == 1:
+            why = f"best {metric.name} score within the budget"
+        elif fallback:
+            why = f"fallback: also meets the {metric.name} bar"
+        else:
+            why = f"cheapest route meeting the {metric.name} bar"
+        why += f", via {host or 'its maker'}"
+        above = tier.tier[row]
+        if above is not None:
+            why += f"; long-context price (prompt over {above:,} tokens)"
+        if board.key[1]:
+            window = model.context_window
+            why += f"; its {window:,}-token context fits the request" if window else "; context window not known"
+
+        return Route(
+            id=model.id,
+            provider=model.provider,
+            host=host,
+            host_model=host_model,
+            litellm_model=litellm_model,
+            cost=float(tier.amount[row]),
+            usd_per_mtok=float(tier.usd_per_mtok[row]),
+            usd_per_request=float(tier.usd_per_request[row]),
+            input_usd_per_mtok=float(tier.input_rate[row]),
+            output_usd_per_mtok=float(tier.output_rate[row]),
+            long_context_above=above,
+            score=raw[0],
+            ci_lower=raw[1],
+            ci_upper=raw[2],
+            votes=raw[3],
+            metric=metric.name,
+            reason=why,
+        )
+
+
+class Fallbacks:
+    """A router's queries answering with a tuple: the choice, then up to ``n`` fallbacks.
+
+    Fallbacks also meet the bar (or the budget); routes at other endpoints (another provider or
+    host) come first, cheapest first (for budgets: best first), then other models at endpoints
+    already used. A service retries down the tuple when a provider fails. Empty when nothing
+    qualifies. Made by :meth:`Router.fallbacks`; as cheap to query as the router.
+    """
+
+    __slots__ = ("n", "router")
+
+    def __init__(self, router: Router, n: int) -> None:
+        self.router = router
+        self.n = n
+
+    def cheapest(
+        self,
+        min_score: float,
+        *,
+        metric: str | None = None,
+        task: str | None = None,
+        input_tokens: float | None = None,
+        output_tokens: float | None = None,
+    ) -> tuple[Route, ...]:
+        """:meth:`Router.cheapest` with fallbacks."""
+        ladder, i = self.router._cheapest(min_score, metric, task, input_tokens, output_tokens)
+        return ladder.with_fallbacks(self.n)[i]
+
+    def best_within(
+        self,
+        max_cost: float,
+        *,
+        metric: str | None = None,
+        task: str | None = None,
+        input_tokens: float | None = None,
+        output_tokens: float | None = None,
+    ) -> tuple[Route, ...]:
+        """:meth:`Router.best_within` with fallbacks."""
+        ladder, i = self.router._best_within(max_cost, metric, task, input_tokens, output_tokens)
+        return ladder.with_fallbacks(self.n)[i]
+
+    def not_worse_than(
+        self,
+        target: str,
+        *,
+        metric: str | None = None,
+        task: str | None = None,
+        input_tokens: float | None = None,
+        output_tokens: float | None = None,
+    ) -> tuple[Route, ...]:
+        """:meth:`Router.not_worse_than` with fallbacks."""
+        ladder, i = self.router._not_worse_than(target, metric, task, input_tokens, output_tokens)
+        return ladder.with_fallbacks(self.n)[i]
+
+    def min_win_rate(
+        self,
+        p: float,
+        *,
+        vs: str,
+        metric: str | None = None,
+        task: str | None = None,
+        input_tokens: float | None = None,
+        output_tokens: float | None = None,
+    ) -> tuple[Route, ...]:
+        """:meth:`Router.min_win_rate` with fallbacks."""
+        ladder, i = self.router._min_win_rate(p, vs, metric, task, input_tokens, output_tokens)
+        return ladder.with_fallbacks(self.n)[i]
+
+
+def _win(score: float, ref: float, elo: tuple[float, float]) -> float:
+    from advisor.ratings import win_probability
+
+    return float(win_probability(score, ref, scale=elo[0], base=elo[1]))
+
+
+def _raw(s: Score | None) -> tuple[float, float, float, int | None] | None:
+    if s is None:
+        return None
+    lo = s.ci_lower if s.ci_lower is not None else s.value
+    hi = s.ci_upper if s.ci_upper is not None else s.value
+    return (s.value, lo, hi, s.votes)

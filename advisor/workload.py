@@ -334,13 +334,29 @@ def _missing(table: RateTable, k: int, w: Workload) -> tuple[str, ...]:
 def model_costs(models: Iterable[Model], workload: Workload) -> tuple[tuple[ModelCost, ...], tuple[str, ...]]:
     """Cost of the workload per model (priced models) and the ids of models without a price.
 
-    Each model takes the cheapest of the price periods it carries (in a view: the hosts in force).
-    A reasoning mode (``mode_of``) is priced at its base model's prices (the view gives it those)
-    times its own output multiplier; without one, its cost is marked ``output_tokens_unknown``.
+    Each model takes the cheapest of the price periods it carries (in a view: the hosts in force);
+    see :func:`host_costs` for the rules.
+    """
+    models = list(models)
+    rows, unpriced = host_costs(models, workload)
+    best: dict[str, ModelCost] = {}
+    for _, c in rows:
+        current = best.get(c.id)
+        if current is None or c.usd_per_request < current.usd_per_request:
+            best[c.id] = c
+    return tuple(best[m.id] for m in models if m.id in best), unpriced
+
+
+def host_costs(models: Sequence[Model], workload: Workload) -> tuple[list[tuple[int, ModelCost]], tuple[str, ...]]:
+    """Cost of the workload on every way to call each model (one per price period, i.e. per host).
+
+    Returns ``(index of the model in models, its cost there)`` pairs in the models' order, and
+    the ids of models without a price. A reasoning mode (``mode_of``) is priced at its base
+    model's prices (the view gives it those) times its own output multiplier; without one, its
+    cost is marked ``output_tokens_unknown``.
     Prices the workload asks for that a model lacks (batch, a service tier, cache prices) are
     charged at the standard rate and named in ``missing``.
     """
-    models = list(models)
     w = workload
     rows: list[tuple[Model, PricePeriod, RateTable, int, float]] = []
     unpriced = []
@@ -353,7 +369,7 @@ def model_costs(models: Iterable[Model], workload: Workload) -> tuple[tuple[Mode
             table = rate_table(p, w.batch, w.service_tier)
             rows.append((m, p, table, int(table.rows(w.input_tokens)), mult))
     if not rows:
-        return (), tuple(unpriced)
+        return [], tuple(unpriced)
     at = [(r[2], r[3]) for r in rows]
     inp = np.array([t.input[k] for t, k in at])
     cached = np.array([t.cached[k] for t, k in at])
@@ -378,14 +394,12 @@ def model_costs(models: Iterable[Model], workload: Workload) -> tuple[tuple[Mode
     )
     asks = bool(w.batch or w.service_tier != "standard" or w.cached_share or w.cache_write_share)
     nominal = w.input_tokens + w.output_tokens
-    best: dict[str, ModelCost] = {}
+    index = {id(m): i for i, m in enumerate(models)}
+    out: list[tuple[int, ModelCost]] = []
     for (m, p, table, k, mult), cost in zip(rows, usd.tolist(), strict=True):
-        current = best.get(m.id)
-        if current is not None and current.usd_per_request <= cost:
-            continue
         rc = float(table.cached[k])
         rw = float(table.cache_write_1h[k] if w.cache_ttl == "1h" else table.cache_write[k]) if written else math.nan
-        best[m.id] = ModelCost(
+        cost_here = ModelCost(
             id=m.id,
             name=m.name or m.id,
             provider=m.provider,
@@ -407,7 +421,8 @@ def model_costs(models: Iterable[Model], workload: Workload) -> tuple[tuple[Mode
             ),
             mode_of=m.mode_of,
         )
-    return tuple(best[m.id] for m in models if m.id in best), tuple(unpriced)
+        out.append((index[id(m)], cost_here))
+    return out, tuple(unpriced)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,0 +1,102 @@
+"""Where a route is called and by what name: the host's own model id, the LiteLLM and OpenRouter names.
+
+The catalog records each name a model goes by as an alias (LiteLLM keys such as
+``deepinfra/google/gemma-3-27b-it``, OpenRouter ids, Arena display names). A price period's ``host``
+says who sells it; no host means the maker's own API. The names are read from the aliases, never
+invented for a host: a host whose name for the model the catalog does not know gets None, so an
+export leaves that route out rather than writing a name the gateway would reject.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+
+from advisor.schema import Model
+
+# Hosts whose LiteLLM keys are bare (``meta.llama3-70b-instruct-v1:0``), recognised by the form of
+# their ids: ``vendor.model`` with an optional region prefix and ``:version`` suffix.
+_BARE_KEYS: Mapping[str, re.Pattern[str]] = {
+    "bedrock": re.compile(r"^(?:[a-z]{2}\.)?[a-z0-9-]+\.[A-Za-z0-9._-]+(?::[0-9a-z]+)?$"),
+    "bedrock_converse": re.compile(r"^(?:[a-z]{2}\.)?[a-z0-9-]+\.[A-Za-z0-9._-]+(?::[0-9a-z]+)?$"),
+}
+
+OPENROUTER_VENDORS: Mapping[str, str] = {
+    "OpenAI": "openai",
+    "Anthropic": "anthropic",
+    "Google": "google",
+    "Meta": "meta-llama",
+    "Mistral": "mistralai",
+    "DeepSeek": "deepseek",
+    "Alibaba": "qwen",
+    "xAI": "x-ai",
+    "Moonshot": "moonshotai",
+    "Zhipu AI": "z-ai",
+    "MiniMax": "minimax",
+    "Cohere": "cohere",
+    "Amazon": "amazon",
+    "Microsoft": "microsoft",
+    "NVIDIA": "nvidia",
+    "AI21 Labs": "ai21",
+}
+"""OpenRouter's vendor prefix for each maker (``Model.provider``)."""
+
+
+@functools.cache
+def _own_prefixes() -> Mapping[str, str]:
+    """The LiteLLM provider of each maker's own API (the first LiteLLM provider naming it)."""
+    from advisor.importers.litellm import OWN_API
+
+    prefixes: dict[str, str] = {}
+    for litellm_provider, maker in OWN_API.items():
+        prefixes.setdefault(maker, litellm_provider)
+    return prefixes
+
+
+def endpoint(model: Model, host: str | None) -> str:
+    """Who answers the call: the host, else the maker's own API (its LiteLLM provider name if known)."""
+    if host is not None:
+        return host
+    provider = model.provider or model.id
+    return _own_prefixes().get(provider, provider)
+
+
+def api_names(model: Model, host: str | None) -> tuple[str | None, str | None]:
+    """``(name at the host, LiteLLM model string)`` for calling ``model`` where ``host`` sells it.
+
+    The maker's own API (no host) takes the model id, which the catalog keeps equal to the maker's
+    API id (a moving alias such as ``openai/gpt-4o-mini`` may name a newer snapshot than the one
+    priced). A host takes the alias under its name (``deepinfra/google/gemma-3-27b-it``), or for
+    hosts with bare keys (Bedrock) an alias of their form; otherwise both names are None.
+    """
+    if host is None:
+        prefix = _own_prefixes().get(model.provider or "")
+        return model.id, None if prefix is None else prefix + "/" + model.id
+    prefix = host
+    names = (model.id, *(a.name for a in model.aliases))
+    if prefix is not None:
+        lead = prefix.casefold() + "/"
+        for name in names:
+            if name.casefold().startswith(lead):
+                return name[len(lead) :], prefix + "/" + name[len(lead) :]
+        bare = _BARE_KEYS.get(prefix)
+        if bare is not None:
+            for name in names:
+                if bare.match(name):
+                    return name, prefix + "/" + name
+    return None, None
+
+
+def openrouter_name(model: Model) -> str | None:
+    """The model's OpenRouter id: an ``openrouter/...`` alias, else an alias under its maker's vendor prefix."""
+    names = (model.id, *(a.name for a in model.aliases))
+    for name in names:
+        if name.casefold().startswith("openrouter/"):
+            return name[len("openrouter/") :]
+    vendor = OPENROUTER_VENDORS.get(model.provider or "")
+    if vendor is not None:
+        for name in names:
+            if name.casefold().startswith(vendor + "/") and "/" not in name[len(vendor) + 1 :]:
+                return name
+    return None

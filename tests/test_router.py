@@ -1,0 +1,483 @@
+"""The router: answers equal to the library's decisions, sized to the request, by task, with fallbacks."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+import math
+import random
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from advisor import load_catalog, recommend
+from advisor.catalog import Catalog
+from advisor.endpoints import api_names, endpoint
+from advisor.errors import AdvisorError, UnknownMetricError, UnknownModelError
+from advisor.mix import cheapest_mix, cheapest_mix_naive, mix, upper_hull
+from advisor.router import Route, Router
+from advisor.schema import Benchmark, LongContextTier, Model, PricePeriod, Score, Source
+from advisor.workload import Workload
+
+TODAY = dt.date(2026, 11, 30)
+JULY = dt.date(2024, 7, 24)
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Catalog:
+    return load_catalog()
+
+
+@pytest.mark.parametrize(
+    ("day", "metric"),
+    [(JULY, "arena-text"), (dt.date(2025, 8, 4), "arena-text"), (TODAY, "arena-text"), (TODAY, "arena-hard-auto")],
+)
+def test_not_worse_than_is_recommend_target_for_every_model(bundled: Catalog, day: dt.date, metric: str) -> None:
+    view = bundled.as_of(day)
+    router = Router(view)
+    agreed = 0
+    for model in view:
+        try:
+            expected = recommend(view, metric=metric, target=model.id).choice.id
+        except AdvisorError as exc:
+            with pytest.raises(AdvisorError) as got:
+                router.not_worse_than(model.id, metric=metric)
+            assert model.id in str(got.value) and model.id in str(exc)
+            continue
+        assert router.not_worse_than(model.id, metric=metric).id == expected, model.id
+        agreed += 1
+    assert agreed >= 10
+
+
+def test_not_worse_than_at_a_request_size_is_recommend_at_that_workload(bundled: Catalog) -> None:
+    view = bundled.view()
+    for work in (
+        Workload(input_tokens=150_000, output_tokens=2_000),
+        Workload(input_tokens=250_000, output_tokens=500),
+    ):
+        router = Router(view, workload=work)
+        plain = Router(view)
+        total = work.input_tokens + work.output_tokens
+        # The models a request of this size fits (an unknown window is not a reason to leave a model out).
+        fits = dataclasses.replace(
+            view, models=tuple(m for m in view if m.context_window is None or m.context_window >= total)
+        )
+        for model in fits:
+            try:
+                expected = recommend(fits, target=model.id, workload=work).choice.id
+            except AdvisorError:
+                continue
+            assert router.not_worse_than(model.id).id == expected
+            sized = plain.not_worse_than(model.id, input_tokens=work.input_tokens, output_tokens=work.output_tokens)
+            assert sized.long_context_above == router.not_worse_than(model.id).long_context_above
+
+
+def test_cheapest_and_min_win_rate_match_recommend(bundled: Catalog) -> None:
+    view = bundled.view()
+    router = Router(view)
+    scores = sorted({r.score for r in router.frontier} | {1200.0, 1300.5, 1350.0, 1400.0, 1500.0})
+    for bar in scores:
+        route = router.cheapest(bar)
+        try:
+            expected = recommend(view, min_score=bar).choice.id
+        except AdvisorError:
+            assert route is None
+            continue
+        assert route is not None and route.id == expected
+    rng = random.Random(3)
+    for vs in ("gpt-4o", "gemma-3-27b-it", "o3-2025-04-16"):
+        for p in [rng.uniform(0.05, 0.95) for _ in range(12)]:
+            got = router.min_win_rate(p, vs=vs)
+            try:
+                expected = recommend(view, min_win_rate=p, vs=vs).choice.id
+            except AdvisorError:
+                assert got is None
+                continue
+            assert got is not None and got.id == expected
+
+
+def test_best_within_is_the_best_score_in_budget(bundled: Catalog) -> None:
+    router = Router(bundled.view())
+    costs = sorted(r.cost for r in router.frontier)
+    for budget in [0.0, *costs, *(c * 1.01 for c in costs), 1e9]:
+        got = router.best_within(budget)
+        fitting = [r for r in router.frontier if r.cost <= budget]
+        if not fitting:
+            assert got is None
+        else:
+            assert got is not None and got.score == max(r.score for r in fitting)
+
+
+def test_a_route_says_who_where_what_name_price_score_and_why(bundled: Catalog) -> None:
+    router = Router(bundled.view())
+    route = router.cheapest(1350)
+    assert route is not None
+    # gemma-3-27b-it is cheapest via deepinfra in the bundled catalog ($0.08 in, $0.16 out per 1M tokens)
+    assert (route.id, route.provider, route.host) == ("gemma-3-27b-it", "Google", "deepinfra")
+    assert (route.host_model, route.litellm_model) == ("google/gemma-3-27b-it", "deepinfra/google/gemma-3-27b-it")
+    assert route.usd_per_mtok == pytest.approx((3000 * 0.08 + 1000 * 0.16) / 4000)
+    assert route.usd_per_request == pytest.approx((3000 * 0.08 + 1000 * 0.16) / 1e6)
+    assert route.cost == route.usd_per_mtok
+    assert (route.score, route.ci_lower, route.ci_upper, route.metric) == (1357, 1353, 1361, "arena-text")
+    assert "cheapest route meeting the arena-text bar" in route.reason and "deepinfra" in route.reason
+    # the same object every time: nothing is allocated per query
+    assert router.cheapest(1351) is route
+    own = Router(bundled.view().filter(provider="OpenAI")).cheapest(1280)
+    assert own is not None and own.host is None and own.litellm_model == f"openai/{own.id}"
+    assert "via its maker" in own.reason
+
+
+def test_api_names(bundled: Catalog) -> None:
+    view = bundled.view()
+    gpt = view.get("gpt-4o-mini-2024-07-18")
+    assert api_names(gpt, None) == ("gpt-4o-mini-2024-07-18", "openai/gpt-4o-mini-2024-07-18")
+    assert endpoint(gpt, None) == "openai"
+    flash = view.get("gemini-2.5-flash")
+    assert api_names(flash, None) == ("gemini-2.5-flash", "gemini/gemini-2.5-flash")
+    llama = view.get("meta-llama-3-70b-instruct")
+    assert api_names(llama, "bedrock") == ("meta.llama3-70b-instruct-v1:0", "bedrock/meta.llama3-70b-instruct-v1:0")
+    assert api_names(llama, "fireworks_ai")[1] == "fireworks_ai/accounts/fireworks/models/llama-v3-70b-instruct"
+    assert api_names(llama, "nowhere") == (None, None)
+    assert endpoint(llama, "groq") == "groq"
+
+
+# --- a small catalog the tests write: sizes, tiers, tasks ------------------------------------------
+
+DAY = dt.date(2025, 1, 1)
+
+
+def _model(
+    mid: str,
+    provider: str,
+    price: tuple[float, float],
+    scores: dict[str, tuple[float, float]],
+    *,
+    context: int | None = None,
+    host: str | None = None,
+    tiers: tuple[LongContextTier, ...] = (),
+    more_hosts: tuple[tuple[str, float, float], ...] = (),
+) -> Model:
+    periods = [PricePeriod(input=price[0], output=price[1], source="s", host=host, long_context=tiers)]
+    periods += [PricePeriod(input=i, output=o, source="s", host=h) for h, i, o in more_hosts]
+    return Model(
+        id=mid,
+        provider=provider,
+        context_window=context,
+        prices=tuple(periods),
+        scores=tuple(
+            Score(
+                benchmark="arena-text",
+                category=cat,
+                value=v,
+                ci_lower=v - hw,
+                ci_upper=v + hw,
+                as_of=DAY,
+                source="s",
+            )
+            for cat, (v, hw) in scores.items()
+        ),
+    )
+
+
+def small_catalog() -> Catalog:
+    """Made here: five models with chosen context windows, one long-context tier, two categories."""
+    models = (
+        _model("tiny", "A", (0.1, 0.1), {"overall": (1100, 5), "coding": (1000, 5)}, context=8_000),
+        _model("mid", "B", (1.0, 1.0), {"overall": (1200, 5), "coding": (1250, 5)}, context=128_000),
+        _model(
+            "long",
+            "C",
+            (2.0, 2.0),
+            {"overall": (1250, 5), "coding": (1150, 5)},
+            context=1_000_000,
+            tiers=(LongContextTier(above_input_tokens=200_000, input=4.0, output=6.0),),
+        ),
+        _model(
+            "open",
+            "D",
+            (0.5, 0.5),
+            {"overall": (1220, 5)},
+            context=None,
+            host="deepinfra",
+            more_hosts=(("together_ai", 0.6, 0.6), ("groq", 0.55, 0.55)),
+        ),
+        _model("top", "E", (10.0, 10.0), {"overall": (1300, 5), "coding": (1300, 5)}, context=200_000),
+    )
+    return Catalog(
+        models=models,
+        benchmarks={"arena-text": Benchmark(name="Arena", scale="Elo", elo_scale=400)},
+        sources={"s": Source(title="made by tests/test_router.py")},
+    ).as_of(DAY)
+
+
+def test_request_size_skips_small_windows_and_reprices_long_prompts() -> None:
+    router = Router(small_catalog())
+    assert router.size_limits == ((200_000,), (8_000, 128_000, 200_000, 1_000_000))
+    assert router.cheapest(1000).id == "tiny"  # type: ignore[union-attr]
+    assert router.cheapest(1000, input_tokens=7_000, output_tokens=1_000).id == "tiny"  # type: ignore[union-attr]
+    assert router.cheapest(1000, input_tokens=7_000, output_tokens=1_001).id == "open"  # type: ignore[union-attr]
+    # open's window is unknown: it stays; mid (128k) is out above 128,000 tokens
+    big = router.cheapest(1200, input_tokens=150_000, output_tokens=1_000)
+    assert big is not None and big.id == "open"
+    assert router.cheapest(1230, input_tokens=150_000, output_tokens=1_000).id == "long"  # type: ignore[union-attr]
+    assert router.cheapest(1230, input_tokens=120_000, output_tokens=1_000).id == "long"  # type: ignore[union-attr]
+    huge = router.cheapest(1230, input_tokens=300_000, output_tokens=1_000)
+    assert huge is not None and huge.id == "long" and huge.long_context_above == 200_000
+    # the tier re-prices every token: the bucket's request is 200,001 input + 1,000 output tokens
+    assert huge.usd_per_request == pytest.approx((200_001 * 4.0 + 1_000 * 6.0) / 1e6)
+    assert (huge.input_usd_per_mtok, huge.output_usd_per_mtok) == (4.0, 6.0)
+    assert "long-context price (prompt over 200,000 tokens)" in huge.reason
+    # top's 200,000-token window is too small for 300,000 input tokens
+    assert router.cheapest(1290, input_tokens=300_000, output_tokens=1_000) is None
+    assert router.cheapest(1290, input_tokens=190_000, output_tokens=1_000).id == "top"  # type: ignore[union-attr]
+
+
+def test_tasks_and_metrics() -> None:
+    router = Router(small_catalog())
+    assert router.metrics == ("arena-text", "arena-text/coding")
+    assert router.tasks == {"coding": "arena-text/coding"}
+    assert router.cheapest(1200).id == "open"  # type: ignore[union-attr]
+    assert router.cheapest(1200, task="coding").id == "mid"  # type: ignore[union-attr]
+    assert router.cheapest(1260, task="coding").id == "top"  # type: ignore[union-attr]
+    assert router.cheapest(1260, metric="arena-text/coding") is router.cheapest(1260, task="coding")
+    coding = router.cheapest(1100, task="coding")
+    assert coding is not None and coding.metric == "arena-text/coding" and (coding.id, coding.score) == ("mid", 1250)
+    with pytest.raises(AdvisorError, match=r"unknown task 'maths' \(known: coding\)"):
+        router.cheapest(1200, task="maths")
+    with pytest.raises(UnknownMetricError, match="arena-txt"):
+        router.cheapest(1200, metric="arena-txt")
+    with pytest.raises(AdvisorError, match="a metric or a task, not both"):
+        router.cheapest(1200, metric="arena-text", task="coding")
+
+
+def test_fallbacks_prefer_other_endpoints_and_all_meet_the_bar() -> None:
+    router = Router(small_catalog())
+    fb = router.fallbacks(3)
+    got = fb.cheapest(1210)
+    # open is cheapest at deepinfra; its other hosts come next (other endpoints), then long
+    assert [(r.id, r.host) for r in got] == [
+        ("open", "deepinfra"),
+        ("open", "groq"),
+        ("open", "together_ai"),
+        ("long", None),
+    ]
+    assert got[0] is router.cheapest(1210)
+    assert [r.reason.startswith("fallback") for r in got] == [False, True, True, True]
+    assert all(r.score >= 1210 for r in got)
+    assert router.fallbacks(1).cheapest(1210) == got[:2]
+    assert fb.cheapest(1400) == ()
+    within = fb.best_within(1.0)
+    # the best score within budget at each endpoint, best first: open at its three hosts, then mid
+    assert [(r.id, r.host) for r in within] == [
+        ("open", "deepinfra"),
+        ("open", "groq"),
+        ("open", "together_ai"),
+        ("mid", None),
+    ]
+    nwt = fb.not_worse_than("long")
+    assert [r.id for r in nwt] == ["long", "top"] and all(r.ci_upper >= 1245 for r in nwt)
+    assert fb.min_win_rate(0.5, vs="mid")[0] is router.min_win_rate(0.5, vs="mid")
+
+
+def _naive_fallbacks(rows: list[tuple[float, float, str, str, int]], bar: float, n: int) -> list[tuple[str, str]]:
+    """Reference: qualifying rows cheapest first; one per endpoint first, then the rest by cost."""
+    ok = sorted((r for r in rows if r[1] >= bar), key=lambda r: (r[0], -r[1], r[4]))
+    seen: set[str] = set()
+    first = []
+    for r in ok:
+        if r[3] not in seen:
+            seen.add(r[3])
+            first.append(r)
+    rest = [r for r in ok if r not in first]
+    return [(r[2], r[3]) for r in (first + rest)[: n + 1]]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_fallbacks_match_a_naive_reference(seed: int) -> None:
+    rng = random.Random(seed)
+    hosts = ["deepinfra", "groq", "together_ai", "fireworks_ai"]
+    models = []
+    for i in range(30):
+        extra = tuple((h, rng.choice([0.1, 0.2, 0.5, 1.0]), 1.0) for h in rng.sample(hosts, rng.randint(0, 2)))
+        models.append(
+            _model(
+                f"m{i}",
+                rng.choice("PQRS"),
+                (rng.choice([0.1, 0.2, 0.5, 1.0, 2.0]), 1.0),
+                {"overall": (rng.choice(range(1100, 1300, 10)), 5)},
+                more_hosts=extra,
+            )
+        )
+    view = Catalog(
+        models=tuple(models),
+        benchmarks={"arena-text": Benchmark(name="Arena", scale="Elo", elo_scale=400)},
+        sources={"s": Source(title="generated by the test")},
+    ).as_of(DAY)
+    router = Router(view)
+    rows = []
+    k = 0
+    for m in view:
+        for p in m.prices:
+            rows.append((4000 * p.input + 0 * p.output, m.scores[0].value, m.id, p.host or m.provider or "", k))
+            k += 1
+    for bar in range(1090, 1310, 10):
+        for n in (0, 1, 3):
+            got = [(r.id, r.host or r.provider) for r in router.fallbacks(n).cheapest(bar)]
+            assert got == _naive_fallbacks([(3000 * r[0] / 4000 + 1000 * 1.0, *r[1:]) for r in rows], bar, n), (bar, n)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda r: r.cheapest(math.nan),
+        lambda r: r.cheapest(math.inf),
+        lambda r: r.cheapest("1200"),
+        lambda r: r.best_within(math.nan),
+        lambda r: r.best_within(-math.inf),
+        lambda r: r.best_within(None),
+        lambda r: r.cheapest(1200, input_tokens=math.nan),
+        lambda r: r.cheapest(1200, output_tokens=math.inf),
+        lambda r: r.best_within(1.0, input_tokens="300k"),
+        lambda r: r.not_worse_than("mid", input_tokens=-5),
+        lambda r: r.not_worse_than("mid", output_tokens=math.nan),
+        lambda r: r.min_win_rate(math.nan, vs="mid"),
+        lambda r: r.min_win_rate(1.0, vs="mid"),
+        lambda r: r.min_win_rate(0.5, vs="mid", input_tokens=math.inf),
+        lambda r: r.mix(math.nan, vs="mid"),
+        lambda r: r.fallbacks(-1),
+        lambda r: r.fallbacks(2).cheapest(math.nan),
+        lambda r: r.fallbacks(2).best_within(math.inf, task="coding"),
+    ],
+)
+def test_bad_numbers_raise_a_clear_error(call) -> None:  # type: ignore[no-untyped-def]
+    router = Router(small_catalog())
+    with pytest.raises(AdvisorError) as exc:
+        call(router)
+    text = str(exc.value)
+    assert any(
+        name in text
+        for name in ("min_score", "max_cost", "input_tokens", "output_tokens", "p ", "min_win_rate", "fallbacks")
+    )
+
+
+def test_unknown_and_unusable_references() -> None:
+    router = Router(small_catalog())
+    with pytest.raises(UnknownModelError, match="'mdi'"):
+        router.not_worse_than("mdi")
+    with pytest.raises(AdvisorError, match=r"reference model 'open' cannot be used .*: no arena-text/coding score"):
+        router.not_worse_than("open", task="coding")
+    with pytest.raises(
+        AdvisorError,
+        match=r"reference model 'mid' cannot be used .*: context window 128,000 < 150,000 input \+ 100 output tokens",
+    ):
+        router.not_worse_than("mid", input_tokens=150_000, output_tokens=100)
+
+
+def test_router_is_immutable_and_thread_safe_while_buckets_build() -> None:
+    router = Router(small_catalog())
+    with pytest.raises(AttributeError):
+        router.metric = "x"  # type: ignore[misc]
+    sizes = [(1_000, 500), (7_000, 2_000), (150_000, 1_000), (300_000, 1_000), (190_000, 5_000)]
+    expected = {s: router.cheapest(1200, input_tokens=s[0], output_tokens=s[1]) for s in sizes}
+    fresh = Router(small_catalog())
+    errors: list[BaseException] = []
+    results: list[tuple[tuple[int, int], Route | None]] = []
+
+    def work() -> None:
+        try:
+            for s in sizes * 50:
+                results.append((s, fresh.cheapest(1200, input_tokens=s[0], output_tokens=s[1])))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    for s, r in results:
+        e = expected[s]
+        assert ((r.id, r.host) if r else None) == ((e.id, e.host) if e else None)
+
+
+def test_prepare_builds_every_bucket_and_frontier() -> None:
+    router = Router(small_catalog()).prepare()
+    # mid (1200 for $1) is beaten by open (1220 for $0.5)
+    assert [r.id for r in router.frontier] == ["tiny", "open", "long", "top"]
+    assert [r.id for r in router.frontier_of(task="coding")] == ["tiny", "mid", "top"]
+
+
+# --- mixes ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_cheapest_mix_matches_the_pairwise_reference(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 25))
+    cost = np.round(rng.lognormal(0, 1.5, n), 3)
+    win = np.clip(0.2 + 0.1 * np.log(cost + 0.01) + rng.normal(0, 0.08, n), 0.01, 0.99)
+    for target in np.linspace(0.05, 0.95, 19):
+        got = cheapest_mix(cost, win, float(target))
+        ref = cheapest_mix_naive(cost.tolist(), win.tolist(), float(target))
+        if ref is None:
+            assert got is None
+            continue
+        assert got is not None
+        i, j, share = got
+        c = share * cost[i] + (1 - share) * cost[j]
+        w = share * win[i] + (1 - share) * win[j]
+        assert c == pytest.approx(ref[0], rel=1e-9, abs=1e-12)
+        assert w >= target - 1e-12
+    # invariances: shuffling rows and adding a dominated point change nothing
+    perm = rng.permutation(n)
+    h = upper_hull(cost, win)
+    assert sorted(perm[upper_hull(cost[perm], win[perm])].tolist()) == sorted(h.tolist())
+    more_cost = np.append(cost, cost.max() + 1)
+    more_win = np.append(win, win.min() / 2)
+    assert upper_hull(more_cost, more_win).tolist() == h.tolist()
+
+
+def test_mix_is_cheaper_than_any_single_model_and_router_agrees(bundled: Catalog) -> None:
+    view = bundled.view()
+    m = mix(view, min_win_rate=0.45, vs="gpt-4o")
+    assert m.win_rate == pytest.approx(0.45)
+    assert len(m.parts) == 2 and sum(p.share for p in m.parts) == pytest.approx(1.0)
+    assert m.single is not None and m.cost < m.single.cost and m.savings_pct is not None and m.savings_pct > 0
+    assert m.single.id == recommend(view, min_win_rate=0.45, vs="gpt-4o").choice.id
+    r = Router(view).mix(0.45, vs="gpt-4o")
+    assert r is not None
+    assert [(p.id, round(p.share, 9)) for p in r.parts] == [(p.id, round(p.share, 9)) for p in m.parts]
+    assert r.cost == pytest.approx(m.cost)
+    assert "Bradley-Terry" in m.assumption
+    assert Router(view).mix(0.999, vs="gpt-4o") is None
+
+
+def test_routes_are_shared_between_queries_of_one_bucket() -> None:
+    router = Router(small_catalog())
+    a = [router.cheapest(b) for b in range(1000, 1300, 7)]
+    b = [router.cheapest(b, input_tokens=3000, output_tokens=1000) for b in range(1000, 1300, 7)]
+    assert all(x is y for x, y in zip(a, b, strict=True))
+    assert len({id(x) for x in a if x is not None}) == len({x.id for x in a if x is not None})
+
+
+def test_layer_written_to_disk_routes_like_the_in_memory_one(tmp_path: Path) -> None:
+    path = tmp_path / "layer.yaml"
+    path.write_text(
+        "schema_version: 1\n"
+        "sources: {s: {title: written by test_router}}\n"
+        "benchmarks: {arena-text: {name: Arena, scale: Elo, elo_scale: 400}}\n"
+        "models:\n"
+        "  - {id: a, provider: P, context_window: 8000, prices: [{input: 1, output: 1, source: s}],"
+        " scores: [{benchmark: arena-text, value: 1200, ci_lower: 1190, ci_upper: 1210, as_of: 2025-01-01, source: s}]}\n"
+        "  - {id: b, provider: Q, prices: [{input: 2, output: 2, source: s}],"
+        " scores: [{benchmark: arena-text, value: 1250, ci_lower: 1240, ci_upper: 1260, as_of: 2025-01-01, source: s}]}\n",
+        encoding="utf-8",
+    )
+    router = Router(load_catalog(path, bundled=False).as_of(DAY))
+    assert [r.id for r in router.frontier] == ["a", "b"]
+    assert router.cheapest(1100, input_tokens=9000, output_tokens=0).id == "b"  # type: ignore[union-attr]
+    assert list(itertools.islice((r.id for r in router.fallbacks(5).cheapest(0)), 5)) == ["a", "b"]
