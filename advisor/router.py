@@ -68,8 +68,8 @@ class Route:
         # The cost for a person (``$0.036``, not ``0.036000000000000004``); the exact floats are fields.
         from advisor.money import usd
 
-        where = f" via {self.host}" if self.host else ""
-        return f"Route({self.id}{where}, {usd(self.usd_per_mtok, 'mtok')}, {self.metric} {self.score:g})"
+        where = f", host={self.host!r}" if self.host else ""
+        return f"Route(id={self.id!r}{where}, cost={usd(self.cost)}, score={self.score:g})"
 
 
 _NOT_FOUND = AdvisorError  # the error for a reference that cannot be used; one place to change it
