@@ -25,17 +25,22 @@ _EXPORTS: dict[str, str] = {
     "Comparison": "advisor.select",
     "CostOfQuality": "advisor.history",
     "CostReport": "advisor.workload",
+    "Fallbacks": "advisor.router",
     "Freshness": "advisor.freshness",
     "Frontier": "advisor.select",
+    "GatewayConfig": "advisor.export",
     "Leaderboard": "advisor.select",
     "Listing": "advisor.listing",
+    "Mix": "advisor.mix",
     "ModelCost": "advisor.workload",
     "NoCandidateError": "advisor.errors",
     "Ratings": "advisor.ratings",
     "Recommendation": "advisor.select",
+    "ReloadStatus": "advisor.reload",
     "ReplayReport": "advisor.replay_report",
     "Route": "advisor.router",
     "Router": "advisor.router",
+    "RouterSource": "advisor.reload",
     "UnknownMetricError": "advisor.errors",
     "UnknownModelError": "advisor.errors",
     "Usage": "advisor.usage",
@@ -48,6 +53,7 @@ _EXPORTS: dict[str, str] = {
     "cost": "advisor.workload",
     "cost_of_quality": "advisor.history",
     "explorer_html": "advisor.explore",
+    "export_config": "advisor.export",
     "fit_ratings": "advisor.ratings",
     "frontier": "advisor.select",
     "load_catalog": "advisor.catalog",
@@ -63,6 +69,7 @@ _EXPORTS: dict[str, str] = {
     "rate": "advisor.battles",
     "read_battles": "advisor.battles",
     "recommend": "advisor.select",
+    "recommend_mix": "advisor.mix",
     "replay": "advisor.traffic",
     "tie_aware_ranks": "advisor.ratings",
     "uncertain_pareto_front": "advisor.pareto",
@@ -83,17 +90,22 @@ __all__ = [
     "Comparison",
     "CostOfQuality",
     "CostReport",
+    "Fallbacks",
     "Freshness",
     "Frontier",
+    "GatewayConfig",
     "Leaderboard",
     "Listing",
+    "Mix",
     "ModelCost",
     "NoCandidateError",
     "Ratings",
     "Recommendation",
+    "ReloadStatus",
     "ReplayReport",
     "Route",
     "Router",
+    "RouterSource",
     "UnknownMetricError",
     "UnknownModelError",
     "UpdateError",
@@ -106,6 +118,7 @@ __all__ = [
     "cost",
     "cost_of_quality",
     "explorer_html",
+    "export_config",
     "fit_ratings",
     "frontier",
     "load_catalog",
@@ -121,6 +134,7 @@ __all__ = [
     "rate",
     "read_battles",
     "recommend",
+    "recommend_mix",
     "replay",
     "tie_aware_ranks",
     "uncertain_pareto_front",
@@ -158,16 +172,19 @@ if TYPE_CHECKING:
         WriteError,
     )
     from advisor.explore import explorer_html, write_explorer
+    from advisor.export import GatewayConfig, export_config
     from advisor.freshness import Freshness
     from advisor.history import CostOfQuality, cost_of_quality
     from advisor.listing import Listing, metrics, models
+    from advisor.mix import Mix, recommend_mix
     from advisor.money import usd
     from advisor.pareto import pareto_front, pareto_front_nd, uncertain_pareto_front
     from advisor.plot import plot_frontier, plot_history, plot_winrates, write_figure
     from advisor.ratings import BattleCounts, Ratings, fit_ratings, tie_aware_ranks, win_probability
+    from advisor.reload import ReloadStatus, RouterSource
     from advisor.replay_plot import plot_replay
     from advisor.replay_report import ReplayReport
-    from advisor.router import Route, Router
+    from advisor.router import Fallbacks, Route, Router
     from advisor.select import (
         Comparison,
         Frontier,

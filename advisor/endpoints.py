@@ -17,10 +17,8 @@ from advisor.schema import Model
 
 # Hosts whose LiteLLM keys are bare (``meta.llama3-70b-instruct-v1:0``), recognised by the form of
 # their ids: ``vendor.model`` with an optional region prefix and ``:version`` suffix.
-_BARE_KEYS: Mapping[str, re.Pattern[str]] = {
-    "bedrock": re.compile(r"^(?:[a-z]{2}\.)?[a-z0-9-]+\.[A-Za-z0-9._-]+(?::[0-9a-z]+)?$"),
-    "bedrock_converse": re.compile(r"^(?:[a-z]{2}\.)?[a-z0-9-]+\.[A-Za-z0-9._-]+(?::[0-9a-z]+)?$"),
-}
+_BEDROCK = re.compile(r"^(?:[a-z]{2}\.)?[a-z]+\.[a-z0-9][A-Za-z0-9._-]*(?::[0-9a-z]+)?$")
+_BARE_KEYS: Mapping[str, re.Pattern[str]] = {"bedrock": _BEDROCK, "bedrock_converse": _BEDROCK}
 
 OPENROUTER_VENDORS: Mapping[str, str] = {
     "OpenAI": "openai",
@@ -90,11 +88,15 @@ def api_names(model: Model, host: str | None) -> tuple[str | None, str | None]:
 
 def openrouter_name(model: Model) -> str | None:
     """The model's OpenRouter id: an ``openrouter/...`` alias, else an alias under its maker's vendor prefix."""
-    names = (model.id, *(a.name for a in model.aliases))
+    return openrouter_name_of(model.provider, (model.id, *(a.name for a in model.aliases)))
+
+
+def openrouter_name_of(provider: str | None, names: tuple[str, ...]) -> str | None:
+    """:func:`openrouter_name` from a maker and the names a model goes by (its id first)."""
     for name in names:
         if name.casefold().startswith("openrouter/"):
             return name[len("openrouter/") :]
-    vendor = OPENROUTER_VENDORS.get(model.provider or "")
+    vendor = OPENROUTER_VENDORS.get(provider or "")
     if vendor is not None:
         for name in names:
             if name.casefold().startswith(vendor + "/") and "/" not in name[len(vendor) + 1 :]:

@@ -164,7 +164,7 @@ def assemble(
     return Mix(shaped, cost, win, min_win_rate, vs, metric, per, as_of, single, savings)
 
 
-def mix(
+def recommend_mix(
     catalog: Catalog,
     *,
     min_win_rate: float,
@@ -180,7 +180,7 @@ def mix(
 
     >>> import datetime as dt
     >>> from advisor import load_catalog
-    >>> m = mix(load_catalog().as_of(dt.date(2024, 7, 24)), min_win_rate=0.45, vs="gpt-4o")
+    >>> m = recommend_mix(load_catalog().as_of(dt.date(2024, 7, 24)), min_win_rate=0.45, vs="gpt-4o")
     >>> [(p.id, round(p.share, 2)) for p in m.parts]
     [('meta-llama-3-8b-instruct', 0.23), ('gpt-4o-mini-2024-07-18', 0.77)]
     >>> m.single.id, round(m.savings_pct, 1)

@@ -13,6 +13,7 @@ is done here.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import os
 from collections.abc import Sequence
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from plotly.graph_objects import Figure
 
     from advisor.history import CostOfQuality
-    from advisor.select import Option, Recommendation
+    from advisor.select import Option, Pool, Recommendation
 
 __all__ = ["plot_frontier", "plot_history", "plot_winrates", "write_figure"]
 
@@ -62,6 +63,7 @@ def plot_frontier(
     min_score: float | None = None,
     budget: float | None = None,
     title: str | None = None,
+    mix_vs: str | None = None,
 ) -> Figure:
     """Score against cost for every priced and scored model, with both frontiers and the choice.
 
@@ -72,6 +74,8 @@ def plot_frontier(
     draws its 95% CI as a band, ``min_score`` a line, ``budget`` (in the unit ``per`` names) a
     vertical line; with any of them the model :func:`advisor.recommend` chooses is highlighted.
     ``title`` is plain text. Models with a cost of 0 are drawn at the left edge of the log axis.
+    ``mix_vs`` (a model, Bradley-Terry metrics) draws the cheapest two-model mixes by their expected
+    win rate against it (see :mod:`advisor.mix`), as the score of a single model winning as often.
     """
     from advisor.select import frontier, pool, recommend
 
@@ -193,6 +197,19 @@ def plot_frontier(
         )
     )
 
+    if mix_vs is not None:
+        hull_x, hull_y, ref_id = _mix_curve(p, view, mix_vs, x_of)
+        fig.add_trace(
+            go.Scatter(
+                x=hull_x,
+                y=hull_y,
+                mode="lines",
+                line={"color": "#6a3d9a", "width": 2, "dash": "dash"},
+                name=f"Cheapest two-model mixes vs {_e(ref_id)}<br>(expected win rate, as an equal score)",
+                legendgroup="frontier",
+                hoverinfo="skip",
+            )
+        )
     if budget is not None:
         fig.add_trace(
             go.Scatter(
@@ -724,3 +741,30 @@ def _static_image(fig: Figure, fmt: str, scale: float) -> bytes:
             raise OptionalDependencyError(f"PNG and SVG export need kaleido 1.0 or later: {PNG_FIX}") from None
         raise
     return data
+
+
+def _mix_curve(p: Pool, view: Catalog, vs: str, x_of: dict[str, float]) -> tuple[list[float], list[float], str]:
+    """The upper hull of mixes in (cost, expected P(beats vs)), mapped back to cost and score axes."""
+    import numpy as np
+
+    from advisor.mix import upper_hull
+    from advisor.ratings import win_probability
+    from advisor.select import _index_in
+
+    if p.elo is None:
+        raise AdvisorError(f"metric {p.metric!r} is not a Bradley-Terry rating; mixes need one")
+    ref = _index_in(p, view, vs)
+    scale, base = p.elo
+    win = np.asarray(win_probability(p.score, p.score[ref], scale=scale, base=base))
+    xs = np.array([x_of[o.id] for o in p.options])
+    hull = upper_hull(xs, win).tolist()
+    sign = 1.0 if p.higher_is_better else -1.0
+    out_x: list[float] = []
+    out_y: list[float] = []
+    for a, b in itertools.pairwise(hull) if len(hull) > 1 else [(hull[0], hull[0])]:
+        for share in np.linspace(0.0, 1.0, 16):
+            w = (1 - share) * win[a] + share * win[b]
+            out_x.append(float((1 - share) * xs[a] + share * xs[b]))
+            equal = p.score[ref] + scale / math.log(base) * math.log(w / (1 - w))
+            out_y.append(float(sign * equal))
+    return out_x, out_y, p.options[ref].id

@@ -605,10 +605,11 @@ class Router:
         task: str | None = None,
         input_tokens: float | None = None,
         output_tokens: float | None = None,
-    ) -> Route:
+    ) -> Route | None:
         """The cheapest route not statistically worse than ``target`` (its 95% upper bound reaches
-        the target's lower bound): what ``advisor recommend --target`` answers. The target must be
-        an option itself (priced, scored, fitting the request), as for ``recommend``."""
+        the target's lower bound): what ``advisor recommend --target`` answers. The target is the
+        quality reference: priced and scored, as for ``recommend``, but it need not fit the
+        request (a 300,000-token prompt can ask for "as good as gpt-4o"). None when no route does."""
         try:
             m = self._default if metric is None else self._metrics[metric]
             if input_tokens is None and output_tokens is None:
@@ -626,10 +627,8 @@ class Router:
         board = m.boards[key] or self._build(m, key)
         lower = board.lower_by_name.get(target)
         if lower is None:
-            lower = self._lower(board, target, input_tokens, output_tokens)
-        route = board.u_primary[_br(board.u_keys, -lower)]
-        assert route is not None  # the target itself qualifies
-        return route
+            lower = self._lower(board, target)
+        return board.u_primary[_br(board.u_keys, -lower)]
 
     def min_win_rate(
         self,
@@ -652,33 +651,33 @@ class Router:
         return Fallbacks(self, n)
 
     def _cheapest(self, min_score: Any, metric: str | None, task: str | None, it: Any, ot: Any) -> tuple[_Ladder, int]:
-        cls = min_score.__class__
-        if (cls is not float and cls is not int) or min_score - min_score != 0:
-            min_score = _number("min_score", min_score)
+        try:
+            if not _NINF < min_score < _INF:
+                raise TypeError
+        except TypeError:
+            _number("min_score", min_score)
         board = self._board(metric, task, it, ot)
-        bar = min_score if board.metric.higher_is_better else -min_score
-        ladder = board.scores
-        return ladder, bisect.bisect_right(ladder.keys, -bar)
+        return board.scores, _br(board.s_keys, board.metric.flip * min_score)
 
     def _best_within(
         self, max_cost: Any, metric: str | None, task: str | None, it: Any, ot: Any
     ) -> tuple[_Ladder, int]:
-        budget = _number("max_cost", max_cost)
-        ladder = self._board(metric, task, it, ot).budget
-        return ladder, bisect.bisect_right(ladder.keys, budget)
+        try:
+            if not _NINF < max_cost < _INF:
+                raise TypeError
+        except TypeError:
+            _number("max_cost", max_cost)
+        board = self._board(metric, task, it, ot)
+        return board.budget, _br(board.b_keys, max_cost)
 
     def _not_worse_than(
         self, target: Any, metric: str | None, task: str | None, it: Any, ot: Any
     ) -> tuple[_Ladder, int]:
         board = self._board(metric, task, it, ot)
-        m = self._names.get(target) if isinstance(target, str) else None
-        if m is None:
-            m = self._resolve(target)
-        lower = board.lower_of.get(m)
+        lower = board.lower_by_name.get(target)
         if lower is None:
-            raise self._unusable(m, board, it, ot)
-        ladder = board.upper
-        return ladder, bisect.bisect_right(ladder.keys, -lower)
+            lower = self._lower(board, target)
+        return board.upper, _br(board.u_keys, -lower)
 
     def _min_win_rate(
         self, p: Any, vs: str, metric: str | None, task: str | None, it: Any, ot: Any
@@ -687,7 +686,7 @@ class Router:
 
         bar_p = check_win_rate(p, "p")
         board = self._board(metric, task, it, ot)
-        ref, elo = self._reference(board, vs, it, ot)
+        ref, elo = self._reference(board, vs)
         scale, base = elo
         bar = ref + scale / math.log(base) * math.log(bar_p / (1.0 - bar_p))
         ladder = board.scores
@@ -720,7 +719,7 @@ class Router:
 
         bar = check_win_rate(min_win_rate)
         board = self._board(metric, task, input_tokens, output_tokens)
-        ref, elo = self._reference(board, vs, input_tokens, output_tokens)
+        ref, elo = self._reference(board, vs)
         m = self._names[vs]
         got = board.hulls.get(m)
         if got is None:
@@ -758,44 +757,47 @@ class Router:
     # --- internals --------------------------------------------------------------------------------
 
     def _board(self, metric: str | None, task: str | None, input_tokens: Any, output_tokens: Any) -> _Board:
-        if task is not None:
-            m = self._task(task, metric)
-        elif metric is None:
-            m = self._default
-        else:
-            got = self._metrics.get(metric)
-            if got is None:
-                raise self._unknown_metric(metric)
-            m = got
-        if input_tokens is None and output_tokens is None:
-            key = self._default_key
-        else:
-            i, o = self._sizes(input_tokens, output_tokens)
-            key = bisect.bisect_left(self._thresholds, i) * self._nc + bisect.bisect_left(self._context, i + o)
-        board = m.boards[key]
-        return self._build(m, key) if board is None else board
+        """The board of a query: the fast lookup the hot queries spell out, else the checked one."""
+        try:
+            m = self._default if metric is None else self._metrics[metric]
+            if input_tokens is None and output_tokens is None:
+                key = self._default_key
+            else:
+                t = input_tokens + output_tokens
+                if not 0 <= input_tokens <= t < _INF:
+                    raise TypeError
+                k = _bl(self._edges, t)
+                key = self._hi[k] if input_tokens > self._low[k] else self._exact(input_tokens, t)
+            if task is not None:
+                raise TypeError
+        except (TypeError, KeyError):
+            m, key = self._slow(metric, task, input_tokens, output_tokens)
+        return m.boards[key] or self._build(m, key)
 
     def _slow(
         self, metric: Any, task: Any, input_tokens: Any, output_tokens: Any, bar: tuple[str, Any] | None = None
     ) -> tuple[_Metric, int]:
-        """The checked metric and size bucket of a query whose fast path failed (or named a task)."""
+        """The metric and size bucket of a query, each argument checked (a bad one raises naming it)."""
         if bar is not None:
             _number(*bar)
-        board = self._board(metric, task, input_tokens, output_tokens)
-        return board.metric, board.key[0] * self._nc + board.key[1]
+        m = self._default if task is None and metric is None else self._pick(metric, task)
+        if input_tokens is None and output_tokens is None:
+            return m, self._default_key
+        i, o = self._sizes(input_tokens, output_tokens)
+        return m, self._exact(i, i + o)
 
     def _exact(self, input_tokens: float, total: float) -> int:
         """The size bucket when a tier threshold lies between the prompt and prompt + answer."""
         return _bl(self._thresholds, input_tokens) * self._nc + _bl(self._context, total)
 
-    def _lower(self, board: _Board, target: Any, it: Any, ot: Any) -> float:
+    def _lower(self, board: _Board, target: Any) -> float:
         """The target's lower bound on the board, remembered under the name it was given."""
         t = self._names.get(target) if isinstance(target, str) else None
         if t is None:
             t = self._resolve(target)
-        lower = board.lower_of.get(t)
-        if lower is None:
-            raise self._unusable(t, board, it, ot)
+        if not board.metric.has_score[t]:
+            raise self._unusable(t, board)
+        lower = float(board.metric.lower[t])
         board.lower_by_name[target] = lower
         return lower
 
@@ -845,29 +847,22 @@ class Router:
                 return i
         raise self._unusable_model(model.id, "no price in force or retired")
 
-    def _unusable(self, m: int, board: _Board, it: Any, ot: Any) -> AdvisorError:
-        model = self._models[m]
-        if not board.metric.has_score[m]:
-            why = f"no {board.metric.name} score"
-        else:
-            i, o = self._sizes(it, ot)
-            why = f"context window {model.context_window or 0:,} < {i:,.0f} input + {o:,.0f} output tokens"
-        return self._unusable_model(model.id, why)
+    def _unusable(self, m: int, board: _Board) -> AdvisorError:
+        return self._unusable_model(self._models[m].id, f"no {board.metric.name} score")
 
     def _unusable_model(self, model_id: str, why: str) -> AdvisorError:
         return _NOT_FOUND(f"reference model {model_id!r} cannot be used as of {self.as_of}: {why}")
 
-    def _reference(self, board: _Board, vs: str, it: Any, ot: Any) -> tuple[float, tuple[float, float]]:
+    def _reference(self, board: _Board, vs: str) -> tuple[float, tuple[float, float]]:
         elo = board.metric.elo
         if elo is None:
             raise AdvisorError(f"metric {board.metric.name!r} is not a Bradley-Terry rating; a win rate needs one")
         m = self._names.get(vs)
         if m is None:
             m = self._resolve(vs)
-        ref = board.score_of.get(m)
-        if ref is None:
-            raise self._unusable(m, board, it, ot)
-        return ref, elo
+        if not board.metric.has_score[m]:
+            raise self._unusable(m, board)
+        return float(board.metric.score[m]), elo
 
     def _make_route(self, board: _Board, row: int, role: int, fallback: bool) -> Route:
         metric = board.metric
@@ -939,7 +934,8 @@ class Fallbacks:
     ) -> tuple[Route, ...]:
         """:meth:`Router.cheapest` with fallbacks."""
         ladder, i = self.router._cheapest(min_score, metric, task, input_tokens, output_tokens)
-        return ladder.with_fallbacks(self.n)[i]
+        table = ladder._with.get(self.n) or ladder.with_fallbacks(self.n)
+        return table[i]
 
     def best_within(
         self,
@@ -952,7 +948,8 @@ class Fallbacks:
     ) -> tuple[Route, ...]:
         """:meth:`Router.best_within` with fallbacks."""
         ladder, i = self.router._best_within(max_cost, metric, task, input_tokens, output_tokens)
-        return ladder.with_fallbacks(self.n)[i]
+        table = ladder._with.get(self.n) or ladder.with_fallbacks(self.n)
+        return table[i]
 
     def not_worse_than(
         self,
@@ -965,7 +962,8 @@ class Fallbacks:
     ) -> tuple[Route, ...]:
         """:meth:`Router.not_worse_than` with fallbacks."""
         ladder, i = self.router._not_worse_than(target, metric, task, input_tokens, output_tokens)
-        return ladder.with_fallbacks(self.n)[i]
+        table = ladder._with.get(self.n) or ladder.with_fallbacks(self.n)
+        return table[i]
 
     def min_win_rate(
         self,

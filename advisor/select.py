@@ -24,6 +24,7 @@ from advisor.workload import PER_UNITS, ModelCost, Per, Workload, model_costs
 
 if TYPE_CHECKING:
     from advisor.freshness import Freshness
+    from advisor.router import Route
 
 
 LEFT_OUT_KINDS: tuple[str, ...] = ("unscored", "retired", "too-large", "unpriced")
@@ -277,6 +278,8 @@ class Recommendation:
     ``price_ratio`` is reference cost / chosen cost (28.6 = "1/28.6 of the price") and
     ``savings_pct`` is how much cheaper the choice is, in percent; both at ``workload.blend``.
     ``tied`` lists other qualifying models statistically tied with the best score (budget mode).
+    ``fallbacks`` are routes to retry when the choice's provider fails: other ways to call a model
+    that also meets the bar (and budget), other providers and hosts first (see :class:`advisor.Router`).
     """
 
     choice: Option
@@ -295,6 +298,7 @@ class Recommendation:
     left_out: tuple[LeftOut, ...]
     freshness: Freshness
     scope: tuple[str, ...] = ()
+    fallbacks: tuple[Route, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -318,6 +322,7 @@ def recommend(
     min_win_rate: float | None = None,
     vs: str | None = None,
     budget: float | None = None,
+    fallbacks: int = 0,
 ) -> Recommendation:
     """The cheapest model meeting a quality bar, or the best model within a budget, or both.
 
@@ -327,7 +332,7 @@ def recommend(
     cheapest qualifying model wins (ties in cost: the higher score). With only ``budget`` (in the
     unit ``per`` names), the best score within budget wins, and statistical ties with it go to the
     cheapest. Raises :class:`~advisor.errors.NoCandidateError` (carrying :class:`Nearest`) when
-    nothing qualifies.
+    nothing qualifies. ``fallbacks`` asks for up to that many alternative routes.
 
     >>> from advisor import load_catalog
     >>> import datetime as dt
@@ -423,7 +428,44 @@ def recommend(
         left_out=p.left_out,
         freshness=p.freshness,
         scope=p.scope,
+        fallbacks=_fallbacks(view, choice, metric, w, per, target, min_score, min_win_rate, vs, budget, fallbacks),
     )
+
+
+def _fallbacks(
+    view: Catalog,
+    choice: Option,
+    metric: str,
+    w: Workload,
+    per: Per,
+    target: str | None,
+    min_score: float | None,
+    min_win_rate: float | None,
+    vs: str | None,
+    budget: float | None,
+    n: int,
+) -> tuple[Route, ...]:
+    """Up to ``n`` routes other than the choice that meet the same bar and budget (the router's order)."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise AdvisorError(f"fallbacks must be a whole number >= 0, got {n!r}")
+    if not n:
+        return ()
+    from advisor.router import Router
+
+    many = Router(view, metric=metric, metrics=[metric], workload=w, per=per).fallbacks(n + 1)
+    if target is not None:
+        routes = many.not_worse_than(target)
+    elif min_score is not None:
+        routes = many.cheapest(min_score)
+    elif min_win_rate is not None and vs is not None:
+        routes = many.min_win_rate(min_win_rate, vs=vs)
+    else:
+        assert budget is not None
+        routes = many.best_within(budget)
+    keep = [r for r in routes if (r.id, r.host) != (choice.id, choice.host)]
+    if budget is not None:
+        keep = [r for r in keep if r.cost <= budget]
+    return tuple(keep[:n])
 
 
 def _index_in(p: Pool, view: Catalog, name: str) -> int:

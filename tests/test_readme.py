@@ -42,9 +42,10 @@ def test_cli_reference_is_generated_from_help(monkeypatch: pytest.MonkeyPatch) -
     )
 
 
-def test_the_routing_example_is_about_ten_lines() -> None:
-    block = next(b for b in re.findall(r"```python\n(.*?)```", README, re.S) if "Router(" in b)
-    assert len([ln for ln in block.splitlines() if ln.strip()]) <= 14
+def test_the_routing_example_is_a_short_service_with_fallbacks_and_reload() -> None:
+    block = next(b for b in re.findall(r"```python\n(.*?)```", README, re.S) if "RouterSource(" in b)
+    assert ".fallbacks(" in block and "routes.get()" in block
+    assert len([ln for ln in block.splitlines() if ln.strip()]) <= 20
 
 
 def test_quick_start_matches_ci() -> None:

@@ -17,7 +17,7 @@ from advisor import load_catalog, recommend
 from advisor.catalog import Catalog
 from advisor.endpoints import api_names, endpoint
 from advisor.errors import AdvisorError, UnknownMetricError, UnknownModelError
-from advisor.mix import cheapest_mix, cheapest_mix_naive, mix, upper_hull
+from advisor.mix import cheapest_mix, cheapest_mix_naive, recommend_mix, upper_hull
 from advisor.router import Route, Router
 from advisor.schema import Benchmark, LongContextTier, Model, PricePeriod, Score, Source
 from advisor.workload import Workload
@@ -369,11 +369,10 @@ def test_unknown_and_unusable_references() -> None:
         router.not_worse_than("mdi")
     with pytest.raises(AdvisorError, match=r"reference model 'open' cannot be used .*: no arena-text/coding score"):
         router.not_worse_than("open", task="coding")
-    with pytest.raises(
-        AdvisorError,
-        match=r"reference model 'mid' cannot be used .*: context window 128,000 < 150,000 input \+ 100 output tokens",
-    ):
-        router.not_worse_than("mid", input_tokens=150_000, output_tokens=100)
+    # the target is the quality reference: it need not fit the request itself
+    big = router.not_worse_than("mid", input_tokens=150_000, output_tokens=100)
+    assert big is not None and (big.id, big.host) == ("open", "deepinfra")
+    assert router.not_worse_than("top", input_tokens=300_000, output_tokens=100) is None
 
 
 def test_router_is_immutable_and_thread_safe_while_buckets_build() -> None:
@@ -443,7 +442,7 @@ def test_cheapest_mix_matches_the_pairwise_reference(seed: int) -> None:
 
 def test_mix_is_cheaper_than_any_single_model_and_router_agrees(bundled: Catalog) -> None:
     view = bundled.view()
-    m = mix(view, min_win_rate=0.45, vs="gpt-4o")
+    m = recommend_mix(view, min_win_rate=0.45, vs="gpt-4o")
     assert m.win_rate == pytest.approx(0.45)
     assert len(m.parts) == 2 and sum(p.share for p in m.parts) == pytest.approx(1.0)
     assert m.single is not None and m.cost < m.single.cost and m.savings_pct is not None and m.savings_pct > 0
@@ -481,3 +480,18 @@ def test_layer_written_to_disk_routes_like_the_in_memory_one(tmp_path: Path) -> 
     assert [r.id for r in router.frontier] == ["a", "b"]
     assert router.cheapest(1100, input_tokens=9000, output_tokens=0).id == "b"  # type: ignore[union-attr]
     assert list(itertools.islice((r.id for r in router.fallbacks(5).cheapest(0)), 5)) == ["a", "b"]
+
+
+def test_the_frontier_chart_draws_the_mix_hull(bundled: Catalog) -> None:
+    from advisor.plot import plot_frontier
+
+    view = bundled.view()
+    fig = plot_frontier(view, mix_vs="gpt-4o")
+    (curve,) = [t for t in fig.data if t.name and t.name.startswith("Cheapest two-model mixes vs gpt-4o")]
+    m = recommend_mix(view, min_win_rate=0.45, vs="gpt-4o")
+    # the mix's two models are hull vertices: the curve passes through both at their own cost and score
+    points = set(zip(curve.x, curve.y, strict=True))
+    for part in m.parts:
+        assert any(abs(x - part.cost) < 1e-12 and abs(y - part.score) < 1e-6 for x, y in points)
+    with pytest.raises(AdvisorError, match="not a Bradley-Terry rating"):
+        plot_frontier(view, metric="arena-hard-auto", mix_vs="gpt-4o")

@@ -17,7 +17,7 @@ from advisor.errors import AdvisorError, NoCandidateError
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser; command modules register themselves and import heavy code only when run."""
-    from advisor.cli import catalog_cmds, decide, plot_cmds, rate, replay_cmd
+    from advisor.cli import catalog_cmds, decide, export_cmd, plot_cmds, rate, replay_cmd
 
     parser = Parser(
         prog="advisor",
@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="command", metavar="COMMAND", parser_class=Parser, title="commands", help="the command to run"
     )
     sub.required = True
-    for module in (catalog_cmds, decide, rate, replay_cmd, plot_cmds):
+    for module in (catalog_cmds, decide, export_cmd, rate, replay_cmd, plot_cmds):
         module.register(sub)
     return parser
 

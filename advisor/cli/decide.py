@@ -181,6 +181,18 @@ def register(sub: Any) -> None:
     g.add_argument("--min-win-rate", type=number(), metavar="P", help="Bradley-Terry P(beats --vs) at least this")
     g.add_argument("--vs", metavar="MODEL", help="the model --min-win-rate is measured against")
     g.add_argument("--budget", type=number(at_least=0), metavar="USD", help="the most you pay, in the unit --per names")
+    g.add_argument(
+        "--fallbacks",
+        type=whole(at_least=0),
+        default=0,
+        metavar="N",
+        help="also list N routes to retry elsewhere that meet the same bar (other providers and hosts first)",
+    )
+    g.add_argument(
+        "--mix",
+        action="store_true",
+        help="with --min-win-rate and --vs: the cheapest mix of two models reaching that expected win rate",
+    )
     _common(p)
     p.set_defaults(func=_recommend)
 
@@ -382,6 +394,8 @@ def _recommend(args: argparse.Namespace) -> int:
     from advisor.errors import NoCandidateError
     from advisor.select import Nearest, recommend
 
+    if args.mix:
+        return _mix(args)
     catalog = _view(args)
     w = _workload(args, catalog)
     try:
@@ -395,6 +409,7 @@ def _recommend(args: argparse.Namespace) -> int:
             min_win_rate=args.min_win_rate,
             vs=args.vs,
             budget=args.budget,
+            fallbacks=args.fallbacks,
         )
     except NoCandidateError as exc:
         if not args.json and isinstance(exc.nearest, Nearest):
@@ -433,8 +448,55 @@ def _recommend(args: argparse.Namespace) -> int:
         )
     if rec.tied:
         print(f"  statistically tied with the top score, but dearer: {', '.join(o.id for o in rec.tied)}")
+    if args.fallbacks:
+        print(f"  fallbacks (each meets the bar; other providers and hosts first): {len(rec.fallbacks)}")
+        for k, alt in enumerate(rec.fallbacks, 1):
+            where = f", via {alt.host}" if alt.host else ""
+            print(
+                f"    {k}. {alt.id} ({alt.provider or 'unknown provider'}{where}): {usd(alt.usd_per_mtok)} per 1M "
+                f"tokens blended, score {alt.score:g} (95% CI {alt.ci_lower:g} to {alt.ci_upper:g}), "
+                f"LiteLLM {alt.litellm_model or '-'}"
+            )
     print(f"  {rec.qualifying} of {rec.considered} priced and scored models qualify.")
     _left_out(rec.left_out, rec.metric)
+    return 0
+
+
+def _mix(args: argparse.Namespace) -> int:
+    from advisor.errors import AdvisorError
+    from advisor.mix import recommend_mix
+
+    if args.min_win_rate is None or args.vs is None:
+        raise AdvisorError("--mix needs --min-win-rate and --vs (the expected win rate against one model)")
+    if args.target is not None or args.min_score is not None or args.budget is not None or args.fallbacks:
+        raise AdvisorError("--mix takes only --min-win-rate and --vs as its bar (no --target, --min-score, --budget)")
+    catalog = _view(args)
+    result = recommend_mix(
+        catalog,
+        min_win_rate=args.min_win_rate,
+        vs=args.vs,
+        metric=args.metric,
+        workload=_workload(args, catalog),
+        per=args.per,
+    )
+    if args.json:
+        print_json(result)
+        return 0
+    print(_header("Mix", result.as_of, result.metric, _workload(args, catalog), catalog.scope))
+    for part in result.parts:
+        where = f", via {part.host}" if part.host else ""
+        print(
+            f"  {part.share:6.1%} {part.id} ({part.provider or 'unknown provider'}{where}): "
+            f"{usd(part.cost, args.per)}, P(beats {result.vs}) {part.win_rate:.3f}"
+        )
+    print(f"  expected: {usd(result.cost, args.per)}, P(beats {result.vs}) {result.win_rate:.3f}")
+    if result.single is not None and result.savings_pct is not None:
+        s = result.single
+        print(
+            f"  the cheapest single model reaching it, {s.id}, costs {usd(s.cost, args.per)} "
+            f"(P {s.win_rate:.3f}): the mix is {result.savings_pct:.1f}% cheaper"
+        )
+    print(f"  assumption: {result.assumption}")
     return 0
 
 

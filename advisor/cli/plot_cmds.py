@@ -83,6 +83,11 @@ def register(sub: Any) -> None:
     )
     g.add_argument("--min-score", type=number(), metavar="SCORE", help="draw a minimum score line")
     g.add_argument("--budget", type=number(at_least=0), metavar="USD", help="draw the budget, in the unit --per names")
+    g.add_argument(
+        "--mix-vs",
+        metavar="MODEL",
+        help="draw the cheapest two-model mixes by their expected win rate against MODEL (Bradley-Terry)",
+    )
     _common(p)
     p.set_defaults(func=_frontier)
 
@@ -163,6 +168,7 @@ def _frontier(args: argparse.Namespace) -> int:
         min_score=args.min_score,
         budget=args.budget,
         title=args.title,
+        mix_vs=args.mix_vs,
     )
     return _done(args, fig, "frontier")
 
