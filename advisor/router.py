@@ -565,7 +565,7 @@ class Router:
                 key = self._hi[k] if input_tokens > self._low[k] else self._exact(input_tokens, t)  # type: ignore[operator, arg-type]
             if not _NINF < min_score < _INF or task is not None:
                 raise TypeError
-        except (TypeError, KeyError):
+        except (TypeError, KeyError, ArithmeticError):
             m, key = self._slow(metric, task, input_tokens, output_tokens, ("min_score", min_score))
         board = m.boards[key] or self._build(m, key)
         return board.s_primary[_br(board.s_keys, m.flip * min_score)]
@@ -592,7 +592,7 @@ class Router:
                 key = self._hi[k] if input_tokens > self._low[k] else self._exact(input_tokens, t)  # type: ignore[operator, arg-type]
             if not _NINF < max_cost < _INF or task is not None:
                 raise TypeError
-        except (TypeError, KeyError):
+        except (TypeError, KeyError, ArithmeticError):
             m, key = self._slow(metric, task, input_tokens, output_tokens, ("max_cost", max_cost))
         board = m.boards[key] or self._build(m, key)
         return board.b_primary[_br(board.b_keys, max_cost)]
@@ -622,7 +622,7 @@ class Router:
                 key = self._hi[k] if input_tokens > self._low[k] else self._exact(input_tokens, t)  # type: ignore[operator, arg-type]
             if task is not None:
                 raise TypeError
-        except (TypeError, KeyError):
+        except (TypeError, KeyError, ArithmeticError):
             m, key = self._slow(metric, task, input_tokens, output_tokens)
         board = m.boards[key] or self._build(m, key)
         lower = board.lower_by_name.get(target)
@@ -654,7 +654,7 @@ class Router:
         try:
             if not _NINF < min_score < _INF:
                 raise TypeError
-        except TypeError:
+        except (TypeError, ArithmeticError):
             _number("min_score", min_score)
         board = self._board(metric, task, it, ot)
         return board.scores, _br(board.s_keys, board.metric.flip * min_score)
@@ -665,7 +665,7 @@ class Router:
         try:
             if not _NINF < max_cost < _INF:
                 raise TypeError
-        except TypeError:
+        except (TypeError, ArithmeticError):
             _number("max_cost", max_cost)
         board = self._board(metric, task, it, ot)
         return board.budget, _br(board.b_keys, max_cost)
@@ -770,7 +770,7 @@ class Router:
                 key = self._hi[k] if input_tokens > self._low[k] else self._exact(input_tokens, t)
             if task is not None:
                 raise TypeError
-        except (TypeError, KeyError):
+        except (TypeError, KeyError, ArithmeticError):
             m, key = self._slow(metric, task, input_tokens, output_tokens)
         return m.boards[key] or self._build(m, key)
 

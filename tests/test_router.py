@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import decimal
 import itertools
 import math
 import random
@@ -335,6 +336,9 @@ def test_fallbacks_match_a_naive_reference(seed: int) -> None:
         lambda r: r.cheapest(math.nan),
         lambda r: r.cheapest(math.inf),
         lambda r: r.cheapest("1200"),
+        lambda r: r.cheapest(decimal.Decimal("NaN")),
+        lambda r: r.cheapest(np.float64("nan")),
+        lambda r: r.best_within(1.0, input_tokens=decimal.Decimal("sNaN")),
         lambda r: r.best_within(math.nan),
         lambda r: r.best_within(-math.inf),
         lambda r: r.best_within(None),
