@@ -38,14 +38,6 @@ class ReloadStatus:
     failed_at: dt.datetime | None
 
 
-def _updates_layer() -> Path | None:
-    """The update layer ``advisor catalog update`` writes, where this advisor has one."""
-    from advisor import catalog
-
-    where: Callable[[], Path] | None = getattr(catalog, "updates_layer_path", None)
-    return where() if where is not None else None
-
-
 class RouterSource:
     """Serves a :class:`~advisor.router.Router` that follows its catalog files.
 
@@ -165,13 +157,11 @@ class RouterSource:
             self.check()
 
     def _files(self) -> Iterable[Path]:
-        from advisor.catalog import bundled_catalog_path
+        from advisor.catalog import bundled_catalog_path, updates_layer_path
 
         if self._bundled:
             yield bundled_catalog_path()
-            layer = _updates_layer()
-            if layer is not None:
-                yield layer
+            yield updates_layer_path()  # load_catalog layers it on the bundled catalog when it exists
         yield from self._paths
 
     def _signature(self) -> _Signature:

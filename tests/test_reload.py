@@ -142,3 +142,24 @@ def test_the_bundled_catalog_is_watched() -> None:
     source = RouterSource(every=0)
     assert str(bundled_catalog_path()) in source.status.files
     assert source.get() is source.get()
+
+
+def test_the_update_layer_is_watched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A layer written where ``advisor catalog update`` writes (here a temp data folder) goes into service."""
+    from advisor.catalog import load_catalog, updates_layer_path
+
+    monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path))
+    newest = max(s.as_of for m in load_catalog(updates=False) for s in m.scores if s.benchmark == "arena-text")
+    source = RouterSource(every=0)
+    assert str(updates_layer_path()) in source.status.files
+    assert source.get().cheapest(1999) is None
+    write(
+        updates_layer_path(),
+        "schema_version: 1\n"
+        "sources: {u: {title: written by tests/test_reload.py}}\n"
+        "models:\n"
+        "  - {id: zz-updated, provider: Z, prices: [{input: 0.01, output: 0.01, source: u}],"
+        f" scores: [{{benchmark: arena-text, value: 2000, as_of: {newest}, source: u}}]}}\n",
+    )
+    route = source.get().cheapest(1999)
+    assert route is not None and route.id == "zz-updated"
