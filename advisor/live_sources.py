@@ -358,11 +358,10 @@ def _merge_arena(
 ) -> tuple[CatalogFile, ImportReport]:
     from advisor.importers._common import ImportResult
     from advisor.importers.arena import BENCHMARKS as TEXT
-    from advisor.importers.arena_dataset import BENCHMARKS as STYLE
-    from advisor.importers.arena_dataset import _summed, import_arena_dataset
+    from advisor.importers.arena_dataset import _summed, benchmarks, import_arena_dataset
 
     known = {**ctx.below.benchmarks, **layer.benchmarks}
-    wanted = {**TEXT, **STYLE}
+    wanted = {**TEXT, **benchmarks()}
     missing = {k: wanted[k] for k in ARENA_BOARDS.values() if k not in known}
     catalog = dataclasses.replace(layer, benchmarks={**layer.benchmarks, **missing}) if missing else layer
     results: list[ImportResult] = []
@@ -382,6 +381,54 @@ def _merge_arena(
         catalog = result.catalog
         results.append(result)
     return catalog, _summed([r.report for r in results], file=ctx.url, source_key="lmarena")
+
+
+# --- formats read by an importer of the registry (genai-prices, models.dev) ---------------------------
+
+
+def _check_genai_prices(data: Any, label: str) -> None:
+    if not isinstance(data, list) or not data or not all(isinstance(p, dict) and "models" in p for p in data):
+        raise InputFileError(f"{label}:1: expected a JSON list of providers with 'models' (has the format changed?)")
+
+
+def _check_models_dev(data: Any, label: str) -> None:
+    if not isinstance(data, dict) or not any(
+        isinstance(p, dict) and isinstance(p.get("models"), dict) for p in data.values()
+    ):
+        raise InputFileError(f"{label}:1: expected a JSON object of providers with 'models' (has the format changed?)")
+
+
+def _registry_merge(
+    importer: str, key_prefix: str, *, add_new: bool, note: str
+) -> Callable[[LiveSource, CatalogFile, Download, MergeContext], tuple[CatalogFile, ImportReport]]:
+    """A merge that runs the registry's importer ``importer`` on the downloaded bytes, unchanged."""
+
+    def merge(
+        source: LiveSource, layer: CatalogFile, got: Download, ctx: MergeContext
+    ) -> tuple[CatalogFile, ImportReport]:
+        from advisor.importers.registry import ImportRequest, run_import
+
+        _data, body = got.payload
+        key = f"{key_prefix}-{ctx.today.isoformat()}"
+        entry = Source(
+            title=f"{source.title}, fetched {ctx.today.isoformat()}", url=ctx.url, license=source.license,
+            retrieved=ctx.today, note=note,
+        )  # fmt: skip
+        base = dataclasses.replace(layer, sources={**layer.sources, key: entry})
+        request = ImportRequest(
+            base=base, data=body, label=ctx.url, below=ctx.below, date=ctx.today, source_key=key, add_new=add_new
+        )
+        result = run_import(importer, request)
+        return result.catalog, dataclasses.replace(result.report, file=ctx.url)
+
+    return merge
+
+
+def _importer_available(name: str) -> bool:
+    """Whether the importer registry of this build has the format ``name`` (sources reading it need it)."""
+    from advisor.importers.registry import IMPORTERS
+
+    return name in IMPORTERS
 
 
 _MiB = 1024 * 1024
@@ -413,7 +460,43 @@ SOURCES: Mapping[str, LiveSource] = {
             download=_json_document(_check_litellm),
             merge=_merge_litellm,
         ),
+        LiveSource(
+            name="genai-prices",
+            title="genai-prices data.json (v2)",
+            url="https://raw.githubusercontent.com/pydantic/genai-prices/refs/heads/main/prices/new_data/v2/data.json",
+            license="MIT",
+            homepage="https://github.com/pydantic/genai-prices",
+            gives="current and announced prices with their start dates, batch/flex/priority, 1-hour cache writes",
+            attribution="Prices fetched from pydantic/genai-prices (MIT).",
+            max_bytes=32 * _MiB,
+            download=_json_document(_check_genai_prices),
+            merge=_registry_merge(
+                "genai-prices",
+                "genai-prices-live",
+                add_new=True,
+                note="Dated prices keep their own start dates; an undated price that differs from the one in force "
+                "starts on the day it was first seen (this fetch).",
+            ),
+        ),
+        LiveSource(
+            name="models-dev",
+            title="models.dev api.json",
+            url="https://models.dev/api.json",
+            license="MIT",
+            homepage="https://models.dev",
+            gives="release dates, context and output limits, knowledge cutoff, open weights",
+            attribution="Model metadata fetched from models.dev (anomalyco/models.dev, MIT).",
+            max_bytes=64 * _MiB,
+            download=_json_document(_check_models_dev),
+            merge=_registry_merge(
+                "models-dev",
+                "models-dev-live",
+                add_new=False,
+                note="Release dates, limits, knowledge cutoffs and open-weights flags; undated prices not used.",
+            ),
+        ),
     )
+    if s.name not in ("genai-prices", "models-dev") or _importer_available(s.name)
 }
 """The live sources, in the order they are merged: scores first (new models), then prices."""
 

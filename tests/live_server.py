@@ -305,12 +305,19 @@ def standard_routes() -> dict[str, Route]:
             }
         ),
         "/litellm.json": Route(body=litellm_with_new_key()),
+        "/genai-prices.json": Route(body=GENAI_PRICES.read_bytes()),
+        "/models-dev.json": Route(body=models_dev_api()),
     }
 
 
 def urls_for(server: LiveServer) -> dict[str, str]:
-    """``--url`` overrides pointing every source at ``server``."""
-    return {
+    """``--url`` overrides pointing every registered source at ``server``."""
+    from advisor.live_sources import SOURCES
+
+    urls = {
         "lmarena": server.url("/rows?dataset=lmarena-ai/leaderboard-dataset&split=latest"),
         "litellm": server.url("/litellm.json"),
+        "genai-prices": server.url("/genai-prices.json"),
+        "models-dev": server.url("/models-dev.json"),
     }
+    return {name: url for name, url in urls.items() if name in SOURCES}

@@ -44,6 +44,7 @@ import advisor
 from advisor.catalog import load_catalog, score_of
 from advisor.errors import CatalogError
 from advisor.importers._common import usd_per_mtok
+from advisor.live_sources import SOURCES
 from advisor.update import UpdateError, catalog_status, update_catalog
 
 REPO = Path(__file__).resolve().parents[1]
@@ -101,8 +102,9 @@ def board(path: Path) -> dict[str, Any]:
 def test_full_update_adds_scores_prices_and_models(full: tuple[Any, Path]) -> None:
     report, folder = full
     assert report.written and report.ok
-    lm, lite = report.sources
+    lm, lite = report.sources[:2]
     assert (lm.name, lm.status, lite.name, lite.status) == ("lmarena", "updated", "litellm", "updated")
+    assert [s.status for s in report.sources] == ["updated"] * len(SOURCES)
     text, style = board(TEXT_BOARD), board(STYLE_BOARD)
     # Every page of both boards, 100 rows a page, one request each.
     pages = sum(-(-sum(len(v) for v in b.values()) // 100) for b in (text, style))
@@ -146,8 +148,22 @@ def test_full_update_adds_scores_prices_and_models(full: tuple[Any, Path]) -> No
         usd_per_mtok(mini["input_cost_per_token"]),
         usd_per_mtok(mini["output_cost_per_token"]),
     )
-    assert set(report.models_added) == set(lm.new_models) | set(lite.new_models)
+    assert set(report.models_added) == {m for s in report.sources for m in s.new_models}
     assert (NEW_KEY, DAY) in {(c.model, c.since) for c in report.prices_added}
+
+
+@pytest.mark.skipif("genai-prices" not in SOURCES, reason="no genai-prices importer in this build's registry")
+def test_genai_prices_and_models_dev(full: tuple[Any, Path]) -> None:
+    """genai-prices keeps its own start dates (an announced change); models.dev fills in metadata."""
+    report, folder = full
+    by_name = {s.name: s for s in report.sources}
+    assert by_name["genai-prices"].status == "updated" and by_name["genai-prices"].matched > 0
+    assert by_name["models-dev"].status == "updated" and by_name["models-dev"].matched > 0
+    cat = load_catalog(updates=folder / "layer.yaml")
+    # The shared file announces gemini-3.6-flash at 1.5 / 7.5 per 1M tokens from 2027-01-01.
+    announced = [p for p in cat.get("gemini-3.6-flash").prices if p.host is None and p.since == dt.date(2027, 1, 1)]
+    assert [(p.input, p.output) for p in announced] == [(1.5, 7.5)]
+    assert "models.dev" in "\n".join(cat.notices) and "genai-prices" in "\n".join(cat.notices)
 
 
 def test_status_after_update(full: tuple[Any, Path]) -> None:
@@ -170,10 +186,10 @@ def test_unchanged_update_costs_one_request_per_board(
     report = update_catalog(urls=urls_for(server), into=layer, today=DAY + dt.timedelta(days=1))
     assert [(s.name, s.status, s.requests) for s in report.sources] == [
         ("lmarena", "unchanged", 2),
-        ("litellm", "unchanged", 1),
+        *((name, "unchanged", 1) for name in list(SOURCES)[1:]),
     ]
     assert not report.written and layer.read_bytes() == before
-    assert server.total_hits() == 3
+    assert server.total_hits() == len(SOURCES) + 1
     state = json.loads((tmp_path / "layer.yaml.state.json").read_text())
     assert state["sources"]["litellm"]["checked_at"] > state["sources"]["litellm"]["fetched_at"]
 
@@ -226,7 +242,7 @@ def test_a_failing_source_keeps_its_data(
     else:  # the source changed (so no 304) and fails to deliver it
         route.body, route.fail, route.delay = LITELLM_OLD.read_bytes(), fail, 1.5
     report = update_catalog(urls=urls_for(server), into=layer, today=DAY, timeout=0.3, retries=1)
-    lm, lite = report.sources
+    lm, lite = report.sources[:2]
     assert report.ok and lm.status == "unchanged"
     assert lite.status == "failed" and reason in (lite.reason or "")
     assert layer.read_bytes() == before
@@ -242,7 +258,7 @@ def test_dataset_format_change_and_short_pages(server: LiveServer, tmp_path: Pat
     report = update_catalog(urls=urls_for(server), into=tmp_path / "a.yaml", today=DAY)
     lm = report.sources[0]
     assert lm.status == "failed" and "rating is not a finite number: 'high'" in (lm.reason or "")
-    assert report.sources[1].status == "updated"  # the other source still updates
+    assert report.sources[1].status == "updated"  # the other sources still update
     server.routes["/rows"].pages = {k: [{"model": r["model_name"]} for r in v] for k, v in rows.items()}
     with pytest.raises(
         UpdateError, match=r"missing column\(s\) model_name, rating, category, leaderboard_publish_date"
@@ -272,7 +288,7 @@ def test_offline_is_one_line_and_touches_nothing(full: tuple[Any, Path], tmp_pat
     layer = copy_layer(full[1], tmp_path)
     files = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     dead = f"http://127.0.0.1:{closed_port()}"
-    urls = {"lmarena": f"{dead}/rows", "litellm": f"{dead}/litellm.json"}
+    urls = {name: f"{dead}/{name}" for name in SOURCES}
     with pytest.raises(UpdateError) as info:
         update_catalog(urls=urls, into=layer, retries=0)
     assert str(info.value) == "offline: no source could be reached (lmarena: connection refused); nothing changed"

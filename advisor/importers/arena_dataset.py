@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import importlib
 import math
+import typing
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -32,9 +34,9 @@ if TYPE_CHECKING:
     from advisor.catalog import Catalog
 
 __all__ = [
-    "BENCHMARKS",
     "COLUMNS",
     "DatasetRow",
+    "benchmarks",
     "category_name",
     "import_arena_dataset",
     "parse_rows",
@@ -58,7 +60,7 @@ COLUMNS = (
 OVERALL = "full"
 """The dataset's name of the overall board."""
 
-BENCHMARKS: Mapping[str, Benchmark] = {
+_OWN_BENCHMARKS: Mapping[str, Benchmark] = {
     "arena-text-style": Benchmark(
         name="Arena (text, style control)",
         scale="Bradley-Terry rating, Elo scale",
@@ -69,16 +71,35 @@ BENCHMARKS: Mapping[str, Benchmark] = {
         "markdown. A different metric from arena-text; never compare the two.",
     ),
 }
-"""Benchmarks this importer fills that the bundled catalog may lack (``arena-text`` it has)."""
+
+
+def benchmarks() -> Mapping[str, Benchmark]:
+    """The definitions of ``arena-text-style`` (and ``arena-text``) for a catalog that lacks them:
+    the LMArena JSON importer's where it is part of this build (one definition), else this module's."""
+    json_importer = _arena_json()
+    return _OWN_BENCHMARKS if json_importer is None else typing.cast(Mapping[str, Benchmark], json_importer.BENCHMARKS)
+
+
+def _arena_json() -> Any:
+    """The LMArena JSON importer module, whose category names and benchmarks every Arena source shares
+    (None in a build without it: then the published category names are kept)."""
+    try:
+        return importlib.import_module("advisor.importers.arena_json")
+    except ImportError:
+        return None
 
 
 def category_name(category: str) -> str:
-    """The catalog category of a dataset category: ``full`` is ``overall``, the rest as published.
+    """The catalog category of a dataset category: ``full`` is ``overall``, the rest as the importer
+    of LMArena's leaderboard JSON names them (one naming for every Arena source).
 
-    >>> category_name("full"), category_name("hard_6")
-    ('overall', 'hard_6')
+    >>> category_name("full")
+    'overall'
     """
-    return "overall" if category == OVERALL else category
+    if category == OVERALL:
+        return "overall"
+    json_importer = _arena_json()
+    return str(json_importer.category_name(category)) if json_importer is not None else category
 
 
 @dataclass(frozen=True)
