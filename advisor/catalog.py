@@ -108,9 +108,10 @@ def _layer_files(
 
 
 def _load_files(
-    paths: Sequence[str | os.PathLike[str]], bundled: bool, updates: Updates = True
+    paths: Sequence[str | os.PathLike[str]], bundled: bool, updates: Updates = True, *, keep_partial: bool = False
 ) -> tuple[list[LoadedFile], list[Problem]]:
-    """Read every file (bundled first), collecting the problems of all of them."""
+    """Read every file (bundled first), collecting the problems of all of them; with
+    ``keep_partial``, a file with problems contributes its valid part (for checks across files)."""
     files = _layer_files(paths, bundled, updates)
     loaded: list[LoadedFile] = []
     problems: list[Problem] = []
@@ -119,6 +120,8 @@ def _load_files(
             loaded.append(load_file(path))
         except CatalogError as exc:
             problems.extend(exc.problems)
+            if keep_partial and isinstance(exc.partial, LoadedFile):
+                loaded.append(exc.partial)
     return loaded, problems
 
 
@@ -163,12 +166,15 @@ def merge_layers(files: Sequence[LoadedFile]) -> Catalog:
             notices.append(cf.notice)
         file_problems: list[Problem] = []
 
+        at = lf.positions if lf.positions is not None else range(len(cf.models))
+
         def bad(i: int, model_id: str, msg: str, *path: str | int) -> None:
-            loc = ("models", i, *path)
+            loc = ("models", at[i], *path)  # noqa: B023
             field = field_path(path)
             file_problems.append(Problem(label, msg, None, model_id, field, loc=loc))  # noqa: B023
 
         seen: dict[str, int] = {}  # model id -> the entry of this file that named it
+        look_alikes: list[Problem] = []
         looks = _LookAlikes(models) if lf is not files[0] else None
         for i, entry in enumerate(cf.models):
             _check_references(entry, i, sources, benchmarks, bad)
@@ -177,13 +183,12 @@ def merge_layers(files: Sequence[LoadedFile]) -> Catalog:
                 bad(i, entry.id, ambiguity, "id")
                 continue
             if target is not None and target in seen:
-                bad(
-                    i,
-                    entry.id,
-                    f"names the same model as entry #{seen[target] + 1} ({target!r}); "
-                    "give each model one entry per file",
-                    "id",
-                )
+                first = seen[target]
+                if cf.models[first].id.casefold() != entry.id.casefold():  # else a duplicate id, reported already
+                    why = (
+                        f"names the same model as models[{at[first]}] ({target!r}); give each model one entry per file"
+                    )
+                    bad(i, entry.id, why, "id")
                 continue
             if target is None:
                 if entry.provider is None:
@@ -203,16 +208,24 @@ def merge_layers(files: Sequence[LoadedFile]) -> Catalog:
                 clash = names.clash(alias, merged.id)
                 if clash:
                     bad(i, entry.id, clash, "aliases", j)
-            if merged.released is not None and merged.retired is not None and merged.retired < merged.released:
+            own = entry.released is not None and entry.retired is not None  # checked with the file itself
+            if (
+                not own
+                and merged.released is not None
+                and merged.retired is not None
+                and merged.retired < merged.released
+            ):
                 field = "retired" if entry.retired is not None else "released"
                 bad(i, entry.id, f"retired on {merged.retired}, before its release on {merged.released}", field)
             if looks is not None:
-                warnings.extend(looks.check(entry, merged.id, label, i))
+                look_alikes.extend(looks.check(entry, merged.id, label, at[i]))
             seen[merged.id] = i
             names.add(merged)
             models[merged.id] = merged
         if file_problems:
             problems.extend(_with_lines(lf.label, file_problems))
+        if look_alikes:
+            warnings.extend(_with_lines(lf.label, look_alikes))
     if problems:
         raise CatalogError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
     return Catalog(
@@ -530,24 +543,28 @@ def validate_catalog(*paths: str | os.PathLike[str], bundled: bool = True, updat
 
     Never raises for bad files: the problems are in the report, one per line when printed.
     """
-    loaded, problems = _load_files(paths, bundled, updates)
+    loaded, problems = _load_files(paths, bundled, updates, keep_partial=True)
     count = 0
     warnings: tuple[Problem, ...] = tuple(w for lf in loaded for w in lf.warnings)
-    if not problems:
-        try:
-            merged = merge_layers(loaded)
+    partial = any(lf.positions is not None for lf in loaded)
+    try:
+        merged = merge_layers(loaded)
+    except CatalogError as exc:
+        # With an entry of a file left out, a later entry naming its model finds none: not news.
+        problems.extend(p for p in exc.problems if not (partial and p.message.startswith("names no model")))
+    else:
+        warnings = merged.warnings  # the files' own and the look-alikes across them
+        if not problems:
             count = len(merged)
-        except CatalogError as exc:
-            problems.extend(exc.problems)
-        else:
             from advisor.freshness import hidden_snapshots
 
             hidden = hidden_snapshots(loaded)
             for label in dict.fromkeys(h.file for h in hidden):
                 warnings += tuple(_with_lines(label, [h for h in hidden if h.file == label]))
-    return ValidationReport(
-        files=tuple(os.fspath(f) for f in _layer_files(paths, bundled, updates)),
-        problems=tuple(problems),
-        warnings=warnings,
-        models=count,
-    )
+    files = [os.fspath(f) for f in _layer_files(paths, bundled, updates)]
+    order = {f: k for k, f in enumerate(files)}
+    # One problem per place: a later stage may see again what an earlier one reported there.
+    unique = {(p.file, p.line, p.model, p.field): p for p in reversed(problems) if p.line is not None}
+    problems = [p for p in problems if p.line is None or unique[(p.file, p.line, p.model, p.field)] is p]
+    problems.sort(key=lambda p: (order.get(p.file, len(order)), p.line or 0))
+    return ValidationReport(files=tuple(files), problems=tuple(problems), warnings=warnings, models=count)

@@ -40,6 +40,8 @@ class LoadedFile:
     label: str
     data: schema.CatalogFile
     warnings: tuple[Problem, ...] = ()
+    positions: tuple[int, ...] | None = None
+    """For the valid part of a file with problems: each model's index in the file (else None)."""
 
 
 def read_catalog_file(path: str | os.PathLike[str]) -> schema.CatalogFile:
@@ -65,20 +67,36 @@ def load_file(path: str | os.PathLike[str], *, use_cache: bool = True) -> Loaded
 
 
 def parse_catalog_bytes(raw: bytes, label: str) -> LoadedFile:
-    """Validate the bytes of a catalog file; ``label`` names it in messages."""
+    """Validate the bytes of a catalog file; ``label`` names it in messages.
+
+    Every stage runs even when an earlier one found problems (duplicate keys, hidden characters,
+    schema, cross-field rules), on the part of the file that passed the earlier ones, so one run
+    reports everything. On failure the :class:`CatalogError` carries that valid part as
+    ``partial`` (for the checks across files).
+    """
     text = _decode(raw, label)
-    data = _parse_yaml(text, label)
+    data, problems = _parse_yaml(text, label)
     if not isinstance(data, dict):
         kind = type(data).__name__ if data is not None else "nothing"
         raise CatalogError(
             [Problem(label, f"the top level must be a mapping with schema_version and models, not {kind}", 1)]
         )
     _normalise_aliases(data)
-    catalog_file = _validate(data, text, label)
-    problems, warnings = _check_file(catalog_file, label)
+    problems += _check_raw_names(data, label)
+    catalog_file, positions, schema_problems = _validate(data, label)
+    problems += schema_problems
+    warnings: list[Problem] = []
+    if catalog_file is not None:
+        file_problems, warnings = _check_file(catalog_file, label, positions)
+        problems += file_problems
+    loaded = None
+    if catalog_file is not None:
+        kept = None if len(positions) == len(data.get("models") or ()) and not problems else positions
+        loaded = LoadedFile(label, catalog_file, tuple(_locate(warnings, text)), kept)
     if problems:
-        raise CatalogError(_locate(problems, text))
-    return LoadedFile(label, catalog_file, tuple(_locate(warnings, text)))
+        raise CatalogError(_locate(problems, text), partial=loaded)
+    assert loaded is not None  # no problems means the whole file validated
+    return loaded
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -149,6 +167,7 @@ def _yaml_loader_class() -> type[Any]:
 
     StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
     StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+    StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
     return StrictLoader
 
 
@@ -166,12 +185,21 @@ def _construct_timestamp(loader: Any, node: Any) -> Any:
         return str(node.value)
 
 
+def _construct_int(loader: Any, node: Any) -> Any:
+    """An integer Python will not build (thousands of digits) stays text, for validation to refuse."""
+    try:
+        return loader.construct_yaml_int(node)
+    except ValueError:
+        return str(node.value)
+
+
 @functools.cache
 def _loader_class() -> type[Any]:
     return _yaml_loader_class()
 
 
-def _parse_yaml(text: str, label: str) -> Any:
+def _parse_yaml(text: str, label: str) -> tuple[Any, list[Problem]]:
+    """The document and its duplicate keys (later stages still run on the last value of each)."""
     import yaml
 
     loader = _loader_class()(text)
@@ -183,14 +211,10 @@ def _parse_yaml(text: str, label: str) -> Any:
             _check_expansion(node, label)
         loader.duplicates = []
         data = loader.construct_document(node)
-        if loader.duplicates:
-            raise CatalogError(
-                [
-                    Problem(label, f"duplicate key {key!r} (YAML would silently keep only the last one)", line)
-                    for key, line in loader.duplicates
-                ]
-            )
-        return data
+        return data, [
+            Problem(label, f"duplicate key {key!r} (YAML would silently keep only the last one)", line)
+            for key, line in loader.duplicates
+        ]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -270,15 +294,67 @@ def _adapter() -> Any:
     return TypeAdapter(schema.CatalogFile)
 
 
-def _validate(data: dict[str, Any], text: str, label: str) -> schema.CatalogFile:
+def _validate(data: dict[str, Any], label: str) -> tuple[schema.CatalogFile | None, tuple[int, ...], list[Problem]]:
+    """The validated file, or its valid part: entries with schema problems are left out, and
+    ``positions`` gives each remaining model's index in the file. None when nothing is left to check."""
     from pydantic import ValidationError
 
+    models = data.get("models")
+    positions = tuple(range(len(models))) if isinstance(models, list) else ()
     try:
-        result: schema.CatalogFile = _adapter().validate_python(data)
-        return result
+        return _adapter().validate_python(data), positions, []
     except ValidationError as exc:
-        problems = [_problem_from_error(err, data, label) for err in exc.errors(include_url=False)]
-        raise CatalogError(_locate(problems, text)) from None
+        errors = exc.errors(include_url=False)
+    problems = [_problem_from_error(err, data, label) for err in errors]
+    # Leave out only what failed (a price period, a field, else the whole entry) and check the rest.
+    rest = dict(data)
+    cuts: dict[int, set[tuple[str, int | None]]] = {}
+    for err in errors:
+        loc = tuple(err["loc"])
+        if not loc or loc[0] == "schema_version":
+            return None, (), problems
+        if loc[0] == "models" and len(loc) >= 2 and isinstance(loc[1], int):
+            if len(loc) >= 4 and loc[2] in ("prices", "scores", "aliases") and isinstance(loc[3], int):
+                cuts.setdefault(loc[1], set()).add((str(loc[2]), loc[3]))
+            elif len(loc) >= 3 and isinstance(loc[2], str) and loc[2] != "id":
+                cuts.setdefault(loc[1], set()).add((loc[2], None))
+            else:
+                cuts.setdefault(loc[1], set()).add(("", None))  # the whole entry
+        elif loc[0] in ("sources", "benchmarks") and len(loc) >= 2 and isinstance(rest.get(loc[0]), dict):
+            rest[loc[0]] = {k: v for k, v in rest[loc[0]].items() if k != loc[1]}
+        else:
+            rest.pop(str(loc[0]), None)
+    models = rest.get("models")
+    positions = tuple(range(len(models))) if isinstance(models, list) else ()
+    if isinstance(models, list):
+        positions = tuple(i for i in positions if ("", None) not in cuts.get(i, ()))
+        rest["models"] = [_cut(models[i], cuts.get(i, set())) for i in positions]
+    for _ in range(2):  # a cut can uncover another problem (a required field): then drop entries
+        try:
+            return _adapter().validate_python(rest), positions, problems
+        except ValidationError as again:
+            failing = {e["loc"][1] for e in again.errors() if e["loc"][:1] == ("models",) and len(e["loc"]) > 1}
+            if not failing or not all(isinstance(k, int) for k in failing):
+                return None, (), problems
+            keep = [k for k in range(len(positions)) if k not in failing]
+            positions = tuple(positions[k] for k in keep)
+            rest["models"] = [rest["models"][k] for k in keep]
+    return None, (), problems
+
+
+def _cut(entry: Any, cuts: set[tuple[str, int | None]]) -> Any:
+    """A model entry without the fields and list items named in ``cuts``."""
+    if not cuts or not isinstance(entry, dict):
+        return entry
+    out = dict(entry)
+    for field, index in cuts:
+        if index is None:
+            out.pop(field, None)
+    for field in ("prices", "scores", "aliases"):
+        gone = {index for f, index in cuts if f == field and index is not None}
+        if gone and isinstance(out.get(field), list):
+            out[field] = [item for k, item in enumerate(out[field]) if k not in gone]
+    return out
 
 
 def _problem_from_error(err: Any, data: dict[str, Any], label: str) -> Problem:
@@ -286,6 +362,7 @@ def _problem_from_error(err: Any, data: dict[str, Any], label: str) -> Problem:
     kind = err["type"]
     model, field = _model_and_field(loc, data)
     value = err.get("input")
+    got = _short(value)
     if kind in ("unexpected_keyword_argument", "extra_forbidden"):
         name = str(loc[-1])
         known = _field_names_at(loc[:-1])
@@ -296,18 +373,24 @@ def _problem_from_error(err: Any, data: dict[str, Any], label: str) -> Problem:
         message = "required field is missing"
     elif kind in _BOUNDS:
         op, key = _BOUNDS[kind]
-        message = f"must be {op} {err['ctx'][key]:g}, got {value!r}"
+        message = f"must be {op} {err['ctx'][key]:g}, got {got}"
     elif kind.startswith(("date_", "datetime_")):
         message = f"not a date: {value!s} (want YYYY-MM-DD)"
     elif kind == "finite_number":
-        message = f"must be a finite number, got {value!r}"
+        message = f"must be a finite number, got {got}"
     elif kind == "literal_error" and loc == ("schema_version",):
         message = f"schema_version {value!r} is not supported (this advisor reads {schema.SCHEMA_VERSION})"
     else:
         message = err["msg"][0].lower() + err["msg"][1:]
         if not isinstance(value, (dict, list)):
-            message += f", got {value!r}"
+            message += f", got {got}"
     return Problem(label, message, None, model, field, loc=loc)
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """``repr(value)``, cut to ``limit`` characters: a message is one readable line."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 12]}... ({len(str(value)):,} characters)"
 
 
 _BOUNDS = {
@@ -326,7 +409,7 @@ def _model_and_field(loc: tuple[Any, ...], data: dict[str, Any]) -> tuple[str | 
         models = data.get("models")
         entry = models[loc[1]] if isinstance(models, list) and loc[1] < len(models) else None
         model_id = entry.get("id") if isinstance(entry, dict) else None
-        model = str(model_id) if model_id is not None else f"#{loc[1] + 1}"
+        model = str(model_id) if model_id is not None else f"models[{loc[1]}]"
         rest = loc[2:]
     return model, field_path(rest)
 
@@ -373,13 +456,20 @@ def _unwrap(tp: Any) -> Any:
 # --- checks pydantic cannot express ---------------------------------------------------------------
 
 
-def _check_file(cf: schema.CatalogFile, label: str) -> tuple[list[Problem], list[Problem]]:
-    """Cross-field rules within one file: unique names, CIs around values, non-overlapping periods."""
+def _check_file(
+    cf: schema.CatalogFile, label: str, positions: tuple[int, ...] | None = None
+) -> tuple[list[Problem], list[Problem]]:
+    """Cross-field rules within one file: unique names, CIs around values, non-overlapping periods.
+
+    ``positions`` maps the index of each model of ``cf`` to its index in the file (when entries
+    with schema problems were left out).
+    """
     problems: list[Problem] = []
     warnings: list[Problem] = []
+    at = positions if positions is not None else range(len(cf.models))
 
     def add(msg: str, i: int, model: str | None, *path: Any, warn: bool = False) -> None:
-        loc = ("models", i, *path)
+        loc = ("models", at[i], *path)
         field = _model_and_field(loc, {"models": []})[1]
         (warnings if warn else problems).append(Problem(label, msg, None, model, field, loc=loc))
 
@@ -388,7 +478,7 @@ def _check_file(cf: schema.CatalogFile, label: str) -> tuple[list[Problem], list
     for i, m in enumerate(cf.models):
         key = m.id.casefold()
         if key in ids:
-            add(f"duplicate model id (also entry #{ids[key] + 1})", i, m.id, "id")
+            add(f"duplicate model id (also models[{at[ids[key]]}])", i, m.id, "id")
         else:
             ids[key] = i
         for j, a in enumerate(m.aliases):
@@ -417,34 +507,50 @@ def _check_file(cf: schema.CatalogFile, label: str) -> tuple[list[Problem], list
     for name, (model_id, i) in undated_names.items():
         if name in ids and cf.models[ids[name]].id != model_id:
             add(f"alias {name!r} is the id of another model", i, model_id, "aliases")
-    _check_names(cf, label, problems, warnings)
+    _check_look_alikes(cf, label, at, warnings)
     return problems, warnings
 
 
-def _check_names(cf: schema.CatalogFile, label: str, problems: list[Problem], warnings: list[Problem]) -> None:
-    """Names hold no hidden characters; an id or alias that looks like another model's is a warning."""
-    from advisor.text import hidden_char, skeleton
+_NAME_FIELDS = ("id", "name", "provider", "mode_of", "successor")
 
-    def check(name: str | None, loc: tuple[Any, ...], model: str | None) -> None:
-        why = hidden_char(name) if name else None
+
+def _check_raw_names(data: dict[str, Any], label: str) -> list[Problem]:
+    """Names hold no control, bidirectional or zero-width characters (checked on the raw data, so
+    that entries with other problems are checked too)."""
+    from advisor.text import hidden_char
+
+    problems: list[Problem] = []
+
+    def check(name: Any, loc: tuple[Any, ...]) -> None:
+        why = hidden_char(name) if isinstance(name, str) else None
         if why is not None:
-            field = _model_and_field(loc, {"models": []})[1]
+            model, field = _model_and_field(loc, data)
             problems.append(Problem(label, why, None, model, field, loc=loc))
 
     for kind in ("sources", "benchmarks"):
-        for key in getattr(cf, kind):
-            check(key, (kind, key), None)
+        table = data.get(kind)
+        for key in table if isinstance(table, dict) else ():
+            check(key, (kind, key))
+    models = data.get("models")
+    for i, entry in enumerate(models if isinstance(models, list) else ()):
+        if not isinstance(entry, dict):
+            continue
+        for field in _NAME_FIELDS:
+            check(entry.get(field), ("models", i, field))
+        for part, keys in (("aliases", ("name",)), ("prices", ("host",)), ("scores", ("benchmark", "category"))):
+            items = entry.get(part)
+            for j, item in enumerate(items if isinstance(items, list) else ()):
+                for key in keys if isinstance(item, dict) else ():
+                    check(item.get(key), ("models", i, part, j) if part == "aliases" else ("models", i, part, j, key))
+    return problems
+
+
+def _check_look_alikes(cf: schema.CatalogFile, label: str, at: Any, warnings: list[Problem]) -> None:
+    """An id or alias that looks like another model's (same :func:`advisor.text.skeleton`) is a warning."""
+    from advisor.text import skeleton
+
     looks: dict[str, tuple[str, str]] = {}
     for i, m in enumerate(cf.models):
-        for field in ("id", "name", "provider", "mode_of", "successor"):
-            check(getattr(m, field), ("models", i, field), m.id)
-        for j, a in enumerate(m.aliases):
-            check(a.name, ("models", i, "aliases", j), m.id)
-        for j, p in enumerate(m.prices):
-            check(p.host, ("models", i, "prices", j, "host"), m.id)
-        for j, sc in enumerate(m.scores):
-            check(sc.benchmark, ("models", i, "scores", j, "benchmark"), m.id)
-            check(sc.category, ("models", i, "scores", j, "category"), m.id)
         for where, name in ((("id",), m.id), *((("aliases", j), a.name) for j, a in enumerate(m.aliases))):
             other = looks.setdefault(skeleton(name), (name, m.id))
             if other[1] != m.id and other[0].casefold() != name.casefold():
@@ -455,7 +561,7 @@ def _check_names(cf: schema.CatalogFile, label: str, problems: list[Problem], wa
                         None,
                         m.id,
                         field_path(where),
-                        loc=("models", i, *where),
+                        loc=("models", at[i], *where),
                     )
                 )
 
@@ -501,7 +607,7 @@ def _check_prices(m: schema.Model, i: int, add: Any) -> None:
         periods.sort()
         for (_, end_a, ja), (start_b, _, jb) in itertools.pairwise(periods):
             if start_b < end_a:
-                add(f"price period overlaps period #{ja + 1} of the same host", i, m.id, "prices", jb)
+                add(f"price period overlaps prices[{ja}] of the same host", i, m.id, "prices", jb)
 
 
 # --- locating problems in the source text ---------------------------------------------------------
@@ -571,12 +677,26 @@ def cache_dir() -> Path | None:
 
 
 def _cache_path(label: str) -> Path | None:
-    from advisor import __version__, _cache
+    from advisor import _cache
 
     folder = _cache.usable_folder()
     if folder is None:
         return None
-    return _cache.entry_path(folder, label, f"{__version__}-py{sys.version_info[0]}{sys.version_info[1]}")
+    return _cache.entry_path(folder, label, _code_version())
+
+
+@functools.cache
+def _code_version() -> str:
+    """advisor's version plus a digest of the code that decides what a valid file is, so an entry
+    made by other validation code (another checkout, an edited schema) is never a hit."""
+    import hashlib
+
+    from advisor import __version__, _cache, schema, text
+
+    digest = hashlib.sha256()
+    for module in (schema, text, _cache, sys.modules[__name__]):
+        digest.update(Path(typing.cast(str, module.__file__)).read_bytes())
+    return f"{__version__}-py{sys.version_info[0]}{sys.version_info[1]}-{digest.hexdigest()[:12]}"
 
 
 def _cache_get(path: Path, raw: bytes, label: str) -> LoadedFile | None:

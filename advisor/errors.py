@@ -47,10 +47,15 @@ class ArgumentError(AdvisorError):
 
 
 class CatalogError(AdvisorError):
-    """A catalog file cannot be used; ``problems`` lists every problem found, one per line."""
+    """A catalog file cannot be used; ``problems`` lists every problem found, one per line.
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
+    ``partial`` is the part of the file that passed every check (an ``advisor.catalog_io.LoadedFile``),
+    when there is one, so checks across files can still run on it.
+    """
+
+    def __init__(self, problems: Iterable[Problem], *, partial: object = None) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
+        self.partial = partial
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -16,15 +16,23 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from annotated_types import Ge, Gt, MinLen
+from annotated_types import Ge, Gt, Le, MinLen
 
 SCHEMA_VERSION = 1
 """The ``schema_version`` this advisor reads and writes."""
 
 _CONFIG = {"extra": "forbid", "allow_inf_nan": False, "str_strip_whitespace": True}
 
-Usd = Annotated[float, Ge(0)]
-"""USD per 1M tokens, never negative."""
+MAX_USD = 1_000_000.0
+"""Largest price per 1M tokens a catalog may give: a thousand times the dearest model ever sold,
+and small enough that no cost computed from it overflows to infinity."""
+MAX_SCORE = 1e9
+"""Largest magnitude of a score or a bound of its confidence interval."""
+
+Usd = Annotated[float, Ge(0), Le(MAX_USD)]
+"""USD per 1M tokens, never negative, at most :data:`MAX_USD`."""
+Figure = Annotated[float, Ge(-MAX_SCORE), Le(MAX_SCORE)]
+"""A score or a confidence bound."""
 Tokens = Annotated[int, Gt(0)]
 Name = Annotated[str, MinLen(1)]
 
@@ -130,12 +138,12 @@ class Score:
     __pydantic_config__ = _CONFIG
 
     benchmark: Name
-    value: float
+    value: Figure
     as_of: dt.date
     source: Name
     category: Name = "overall"
-    ci_lower: float | None = None
-    ci_upper: float | None = None
+    ci_lower: Figure | None = None
+    ci_upper: Figure | None = None
     votes: Annotated[int, Ge(0)] | None = None
 
 
@@ -172,7 +180,7 @@ class Model:
     open_weights: bool | None = None
     context_window: Tokens | None = None
     max_output_tokens: Tokens | None = None
-    output_multiplier: Annotated[float, Gt(0)] | None = None
+    output_multiplier: Annotated[float, Gt(0), Le(1000)] | None = None
     """Output tokens this model spends per answer relative to a typical model (reasoning models > 1)."""
     prices: tuple[PricePeriod, ...] = ()
     scores: tuple[Score, ...] = ()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from advisor.catalog import DEFAULT_METRIC, Catalog, parse_metric, score_of
-from advisor.errors import AdvisorError, NoCandidateError
+from advisor.errors import AdvisorError, ArgumentError, NoCandidateError
 from advisor.money import usd
 from advisor.pareto import pareto_front, uncertain_pareto_front
 from advisor.ratings import tie_aware_ranks, win_probability
@@ -347,10 +347,15 @@ def recommend(
         raise AdvisorError("min_win_rate needs vs (the model to beat)")
     if vs is not None and min_win_rate is None:
         raise AdvisorError("vs goes with min_win_rate")
+    for argument, value in (("min_score", min_score), ("min_win_rate", min_win_rate), ("budget", budget)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value != value):
+            raise ArgumentError(argument, f"must be a number, got {value!r}")  # NaN: never "nothing qualifies"
+    if min_score is not None and not math.isfinite(min_score):
+        raise ArgumentError("min_score", f"must be a finite number, got {min_score!r}")
     if min_win_rate is not None and not 0.0 < min_win_rate < 1.0:
-        raise AdvisorError(f"min_win_rate must be between 0 and 1, got {min_win_rate}")
+        raise ArgumentError("min_win_rate", f"must be between 0 and 1, got {min_win_rate}")
     if budget is not None and not budget >= 0:
-        raise AdvisorError(f"budget must be >= 0, got {budget}")
+        raise ArgumentError("budget", f"must be >= 0, got {budget}")
     if not any(bars) and budget is None:
         raise AdvisorError("say what you need: a quality bar (target, min_score, min_win_rate) and/or a budget")
 
@@ -389,7 +394,7 @@ def recommend(
     ok = meets & within
     has_bar = any(bars)
     if not ok.any():
-        raise _nothing(p, meets, within, has_bar, criteria, per)
+        raise _nothing(p, meets, within, has_bar, budget is not None, criteria, per)
 
     idx = np.flatnonzero(ok)
     tied: tuple[Option, ...] = ()
@@ -478,7 +483,7 @@ def _index_in(p: Pool, view: Catalog, name: str) -> int:
 
 
 def _nothing(
-    p: Pool, meets: np.ndarray, within: np.ndarray, has_bar: bool, criteria: list[str], per: Per
+    p: Pool, meets: np.ndarray, within: np.ndarray, has_bar: bool, has_budget: bool, criteria: list[str], per: Per
 ) -> NoCandidateError:
     over = None
     if has_bar and meets.any():
@@ -492,7 +497,8 @@ def _nothing(
     if over is not None:
         parts.append(f"cheapest meeting the bar: {over.id} at {usd(over.cost.amount(per), per)}")
     if best_in is not None and has_bar:
-        parts.append(f"best within budget: {best_in.id} ({best_in.score:g})")
+        best = "best within budget" if has_budget else "best scoring"  # never a budget nobody gave
+        parts.append(f"{best}: {best_in.id} ({best_in.score:g})")
     if best_in is None and over is None and not has_bar:
         cheapest = p.options[int(np.argmin(p.cost))]
         parts.append(f"cheapest model: {cheapest.id} at {usd(cheapest.cost.amount(per), per)}")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from advisor.catalog import Catalog
-from advisor.errors import AdvisorError
+from advisor.errors import AdvisorError, ArgumentError
 from advisor.schema import Model, PricePeriod
 
 if TYPE_CHECKING:
@@ -30,6 +30,19 @@ PER_UNITS: Mapping[str, str] = {
 ServiceTier = Literal["standard", "flex", "priority"]
 SERVICE_TIERS: tuple[str, ...] = ("standard", "flex", "priority")
 CacheTtl = Literal["5m", "1h"]
+
+
+MAX_TOKENS = 1e12
+"""Most tokens one request may have on either side: far beyond any context window, and small enough
+that every cost stays a finite number (prices are at most 1e6 USD per 1M tokens)."""
+MAX_REQUESTS = 1e15
+"""Most requests per month a workload may have (for the same reason)."""
+MAX_MULTIPLIER = 1000.0
+"""Largest output multiplier: a model spending 1,000 times the output tokens of a typical one."""
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,33 +79,37 @@ class Workload:
     cache_ttl: CacheTtl = "5m"
 
     def __post_init__(self) -> None:
-        for name in ("input_tokens", "output_tokens"):
+        for name, top in (("input_tokens", MAX_TOKENS), ("output_tokens", MAX_TOKENS)):
             value = getattr(self, name)
-            if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
-                raise AdvisorError(f"{name} must be a finite number >= 0, got {value!r}")
+            if not (_number(value) and 0 <= value <= top):
+                raise ArgumentError(name, f"must be a finite number from 0 to {top:g}, got {value!r}")
         if self.input_tokens + self.output_tokens <= 0:
             raise AdvisorError("a request needs input_tokens or output_tokens above 0")
         for name in ("cached_share", "cache_write_share"):
-            if not 0.0 <= getattr(self, name) <= 1.0:
-                raise AdvisorError(f"{name} must be between 0 and 1, got {getattr(self, name)!r}")
+            value = getattr(self, name)
+            if not (_number(value) and 0.0 <= value <= 1.0):
+                raise ArgumentError(name, f"must be between 0 and 1, got {value!r}")
         if self.cached_share + self.cache_write_share > 1.0 + 1e-12:
             raise AdvisorError(
                 f"cached_share + cache_write_share must be at most 1, got "
                 f"{self.cached_share:g} + {self.cache_write_share:g}"
             )
         if self.service_tier not in SERVICE_TIERS:
-            raise AdvisorError(f"service_tier must be one of {', '.join(SERVICE_TIERS)}, got {self.service_tier!r}")
+            raise ArgumentError("service_tier", f"must be one of {', '.join(SERVICE_TIERS)}, got {self.service_tier!r}")
         if self.cache_ttl not in ("5m", "1h"):
-            raise AdvisorError(f"cache_ttl must be '5m' or '1h', got {self.cache_ttl!r}")
+            raise ArgumentError("cache_ttl", f"must be '5m' or '1h', got {self.cache_ttl!r}")
         if self.batch and self.service_tier != "standard":
             raise AdvisorError(f"batch and service_tier {self.service_tier!r} are two ways to buy; choose one")
-        if self.requests_per_month is not None and not (
-            math.isfinite(self.requests_per_month) and self.requests_per_month >= 0
-        ):
-            raise AdvisorError(f"requests_per_month must be >= 0, got {self.requests_per_month!r}")
+        rpm = self.requests_per_month
+        if rpm is not None and not (_number(rpm) and 0 <= rpm <= MAX_REQUESTS):
+            raise ArgumentError(
+                "requests_per_month", f"must be a finite number from 0 to {MAX_REQUESTS:g}, got {rpm!r}"
+            )
         for model_id, m in self.output_multipliers.items():
-            if not (math.isfinite(m) and m > 0):
-                raise AdvisorError(f"output multiplier for {model_id!r} must be > 0, got {m!r}")
+            if not (_number(m) and 0 < m <= MAX_MULTIPLIER):
+                raise ArgumentError(
+                    "output_multipliers", f"for {model_id!r} must be > 0 and at most {MAX_MULTIPLIER:g}, got {m!r}"
+                )
 
     @property
     def blend(self) -> str:

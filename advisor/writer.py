@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from advisor._io import atomic_write_bytes
-from advisor.errors import CatalogError, Problem
+from advisor.errors import AdvisorError, CatalogError, Problem
 from advisor.schema import (
     Alias,
     Benchmark,
@@ -117,7 +117,7 @@ class _Dumper(yaml.SafeDumper):
 
 def _represent_float(dumper: yaml.SafeDumper, value: float) -> yaml.ScalarNode:
     if not math.isfinite(value):  # the schema forbids these; fail loudly rather than write junk
-        raise ValueError(f"cannot write non-finite number {value!r}")
+        raise AdvisorError(f"cannot write non-finite number {value!r}")
     if value.is_integer() and abs(value) < 1e15:
         # Tagged as an int so it stays plain; validation turns it back into the same float.
         return dumper.represent_scalar("tag:yaml.org,2002:int", str(int(value)))
@@ -216,6 +216,32 @@ def dump_catalog_file(cf: CatalogFile, *, fast: bool = False) -> str:
     return text
 
 
+def _non_finite(cf: CatalogFile) -> list[tuple[str | None, str, float]]:
+    """``(model id, field path, value)`` of every NaN or infinity in ``cf`` (an importer's overflow)."""
+    from advisor.catalog_io import field_path
+
+    found: list[tuple[str | None, str, float]] = []
+
+    def walk(obj: Any, model: str | None, path: tuple[str | int, ...]) -> None:
+        if isinstance(obj, float):
+            if not math.isfinite(obj):
+                found.append((model, field_path(path) or "?", obj))
+        elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            for f in dataclasses.fields(obj):
+                walk(getattr(obj, f.name), model, (*path, f.name))
+        elif isinstance(obj, tuple):
+            for k, item in enumerate(obj):
+                walk(item, model, (*path, k))
+        elif isinstance(obj, dict):
+            for key, item in obj.items():
+                walk(item, model, (*path, str(key)))
+
+    for m in cf.models:
+        walk(m, m.id, ())
+    walk(dataclasses.replace(cf, models=()), None, ())
+    return found
+
+
 def write_catalog_file(path: str | os.PathLike[str], cf: CatalogFile) -> None:
     """Write ``cf`` to ``path`` atomically: readers see the old file or the new one, never half.
 
@@ -234,6 +260,10 @@ def write_catalog_file(path: str | os.PathLike[str], cf: CatalogFile) -> None:
     from advisor.catalog_io import parse_catalog_bytes
 
     label = os.fspath(path)
+    bad = _non_finite(cf)
+    if bad:
+        head = Problem(label, "not written: the new contents would not load:")
+        raise CatalogError([head, *(Problem(label, f"not a finite number: {v!r}", None, m, f) for m, f, v in bad)])
     data = dump_catalog_file(cf).encode("utf-8")
     try:
         parse_catalog_bytes(data, label)

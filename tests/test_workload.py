@@ -106,11 +106,14 @@ def test_unpriced_model_is_reported_not_priced_at_zero(catalog) -> None:  # type
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"input_tokens": -1}, "input_tokens must be a finite number >= 0, got -1"),
+        ({"input_tokens": -1}, "input_tokens must be a finite number from 0 to 1e+12, got -1"),
+        ({"input_tokens": float("nan")}, "input_tokens must be a finite number from 0 to 1e+12, got nan"),
+        ({"output_tokens": "1000"}, "output_tokens must be a finite number from 0 to 1e+12, got '1000'"),
         ({"input_tokens": 0, "output_tokens": 0}, "a request needs input_tokens or output_tokens above 0"),
         ({"cached_share": 1.5}, "cached_share must be between 0 and 1, got 1.5"),
-        ({"requests_per_month": -3.0}, "requests_per_month must be >= 0, got -3.0"),
-        ({"output_multipliers": {"x": 0.0}}, "output multiplier for 'x' must be > 0, got 0.0"),
+        ({"cached_share": float("nan")}, "cached_share must be between 0 and 1, got nan"),
+        ({"requests_per_month": -3.0}, "requests_per_month must be a finite number from 0 to 1e+15, got -3.0"),
+        ({"output_multipliers": {"x": 0.0}}, "output_multipliers for 'x' must be > 0 and at most 1000, got 0.0"),
     ],
 )
 def test_bad_workloads(kwargs: dict[str, object], message: str) -> None:

@@ -45,7 +45,9 @@ class Parser(argparse.ArgumentParser):
                 # A bare group (`advisor`, `advisor plot`): show what it offers, not just what is missing.
                 self.print_help(sys.stderr)
                 self.exit(EXIT_BAD_INPUT, f"\nError: {self.prog}: choose a {str(commands[0].metavar).lower()}\n")
-        raise UsageError(f"{self.prog}: {message}")
+        from advisor.text import shown
+
+        raise UsageError(f"{self.prog}: {shown(message)}")  # arguments are echoed: escape what they hide
 
 
 def parse_date(text: str) -> dt.date:

@@ -152,6 +152,8 @@ def _summary(report: ImportReport, into: Path, dry_run: bool) -> str:
 
 
 def _list_names(report: ImportReport) -> None:
+    from advisor.text import shown
+
     for title, names in (
         ("unmatched (no id or alias)", report.unmatched),
         ("ambiguous", report.ambiguous),
@@ -161,6 +163,6 @@ def _list_names(report: ImportReport) -> None:
             continue
         print(f"{len(names)} {title}:", file=sys.stderr)
         for name in names[:_MAX_LISTED]:
-            print(f"  {name}", file=sys.stderr)
+            print(f"  {shown(name)}", file=sys.stderr)  # names from the file: a newline must not forge a line
         if len(names) > _MAX_LISTED:
             print(f"  ... and {len(names) - _MAX_LISTED} more (--json lists all)", file=sys.stderr)
