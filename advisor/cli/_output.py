@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 from advisor._jsonable import jsonable
 from advisor.money import usd
+from advisor.text import shown
 
 __all__ = ["num", "print_json", "set_wide", "table", "terminal_width", "usd"]
 
@@ -104,7 +105,8 @@ def table(
     if right is None:
         right = [False] * len(headers)
     limit = terminal_width() if width == -1 else width
-    columns = [[str(row[i]) for row in rows] for i in range(len(headers))]
+    # Names come from files: a newline or a bidi override in one must not forge or reorder a row.
+    columns = [[shown(str(row[i])) for row in rows] for i in range(len(headers))]
     columns = [
         _point_aligned(col) if r and "$" in h else col for h, col, r in zip(headers, columns, right, strict=True)
     ]

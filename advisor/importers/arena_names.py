@@ -307,7 +307,10 @@ def _load(path: str | os.PathLike[str]) -> tuple[str, str, Any]:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogError([Problem(label, f"cannot read: {exc}")]) from None
-    return label, text, _parse_yaml(text, label)
+    data, duplicates = _parse_yaml(text, label)
+    if duplicates:
+        raise CatalogError(duplicates)
+    return label, text, data
 
 
 def _line(text: str, loc: tuple[str | int, ...]) -> int | None:
