@@ -242,11 +242,11 @@ def test_duplicates_are_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_nan_router_queries_are_errors() -> None:
     catalog = load_catalog(CATALOGS / "base.yaml", bundled=False).as_of(dt.date(2024, 7, 24))
     router = Router(catalog)
-    with pytest.raises(ArgumentError, match=r"^min_score must be a number, got nan$"):
+    with pytest.raises(AdvisorError, match=r"^min_score must be a finite number, got nan$"):
         router.cheapest(math.nan)
-    with pytest.raises(ArgumentError, match=r"^max_cost must be a number, got nan$"):
+    with pytest.raises(AdvisorError, match=r"^max_cost must be a finite number, got nan$"):
         router.best_within(math.nan)
-    with pytest.raises(ArgumentError, match=r"^max_cost must be a number, got 'x'$"):
+    with pytest.raises(AdvisorError, match=r"^max_cost must be a number, got 'x'$"):
         router.best_within("x")  # type: ignore[arg-type]
     assert router.cheapest(0.0) is not None
 
