@@ -97,6 +97,8 @@ class PriceChange:
     old_input: float | None = None
     old_output: float | None = None
     source: str = ""
+    changed: tuple[str, ...] = ()
+    """The price fields that differ from the period before (``input``, ``cached_input``, ...)."""
 
 
 @dataclass(frozen=True)
@@ -238,6 +240,7 @@ def _changes(
     before: Any, after: Any
 ) -> tuple[tuple[str, ...], tuple[PriceChange, ...], tuple[PriceChange, ...], tuple[ScoreSnapshot, ...]]:
     from advisor.catalog import metric_key
+    from advisor.catalog_io import PRICE_FIELDS
 
     old = {m.id: m for m in before.models}
     added = tuple(sorted(m.id for m in after.models if m.id not in old))
@@ -266,7 +269,8 @@ def _changes(
             if was is None:
                 first.append(change)
             elif _figures(was) != _figures(p):
-                changed.append(dataclasses.replace(change, old_input=was.input, old_output=was.output))
+                fields = tuple(f for f in (*PRICE_FIELDS, "long_context") if getattr(was, f) != getattr(p, f))
+                changed.append(dataclasses.replace(change, old_input=was.input, old_output=was.output, changed=fields))
         for s in m.scores:
             key = (s.benchmark, s.category, s.as_of)
             if key not in old_keys:

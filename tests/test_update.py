@@ -205,7 +205,7 @@ def test_changed_price_starts_the_day_it_is_first_seen(server: LiveServer, tmp_p
     old, new = board(LITELLM_OLD), board(LITELLM_NEW)
     cat = load_catalog(updates=layer)
     for change in report.price_changes:
-        assert change.since == day2
+        assert change.since == day2 and change.changed
         model = cat.get(change.model)
         keys = [k for k in (model.id, *(a.name for a in model.aliases)) if k in old and k in new]
         assert any(

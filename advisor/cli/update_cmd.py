@@ -140,9 +140,11 @@ def render_update(report: UpdateReport) -> str:
         lines += ["", f"Prices changed ({len(report.price_changes):,}; input / output, USD per 1M tokens):"]
         for c in report.price_changes[:_MAX_LISTED]:
             host = f" at {c.host}" if c.host else ""
+            other = [f for f in c.changed if f not in ("input", "output")]
+            also = f" ({', '.join(other)} changed)" if other else ""
             lines.append(
                 f"  {c.model}{host}: {usd(c.old_input)} / {usd(c.old_output)} -> "
-                f"{usd(c.new_input)} / {usd(c.new_output)} from {c.since}"
+                f"{usd(c.new_input)} / {usd(c.new_output)} from {c.since}{also}"
             )
         if len(report.price_changes) > _MAX_LISTED:
             lines.append(f"  ... and {len(report.price_changes) - _MAX_LISTED:,} more (--json lists all)")
