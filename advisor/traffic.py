@@ -273,6 +273,7 @@ def replay(
     target: str | None = None,
     min_score: float | None = None,
     budget: float | None = None,
+    mix: float | None = None,
     per: Per = "mtok",
     measure: bool = True,
 ) -> ReplayReport:
@@ -294,6 +295,10 @@ def replay(
         min_score: instead, the cheapest model scoring at least this.
         budget: the best model costing at most this, in the unit ``per`` names, at each model's
             observed workload; with ``target`` or ``min_score``, the cheapest meeting both.
+        mix: instead, the cheapest mix of at most two models whose expected Bradley-Terry
+            P(beats the model, or ``target``) is at least this (:func:`advisor.mix.recommend_mix`);
+            each request of the class goes to one part at random, so its what-if cost is the
+            share-weighted cost on each part.
         per: the budget's unit (``mtok``: USD per 1M blended tokens; ``request``).
         measure: measure output multipliers where the log allows (else use the catalog's).
 
@@ -308,6 +313,8 @@ def replay(
         )
     if per not in ("mtok", "request"):
         raise AdvisorError(f"per must be mtok or request for a replay, got {per!r}")
+    if mix is not None and (min_score is not None or budget is not None):
+        raise AdvisorError("a mix has its own bar: give mix without min_score or budget")
     if target is not None and min_score is not None:
         raise AdvisorError("give one quality bar: target or min_score")
     day_of_decision = as_of or dt.date.today()
@@ -355,6 +362,7 @@ def replay(
                 metric=metric,
                 target=target,
                 min_score=min_score,
+                mix=mix,
                 budget=budget,
                 per=per,
                 multipliers=multipliers,

@@ -35,6 +35,7 @@ def what_if(
     target: str | None,
     min_score: float | None,
     budget: float | None,
+    mix: float | None,
     per: Per,
     multipliers: Mapping[str, tuple[float, str]],
     as_of_day: int,
@@ -43,7 +44,10 @@ def what_if(
     from advisor.select import recommend
 
     benchmark, category = view.check_metric(metric)
-    if min_score is not None:
+    if mix is not None:
+        vs = view.resolve(target) if target is not None else "the model itself"
+        rule = f"the cheapest mix of at most two models with expected P(beats {vs}) >= {mix:g} on {metric}"
+    elif min_score is not None:
         rule = f"the cheapest model with {metric} >= {min_score:g}"
     elif target is not None:
         rule = f"the cheapest model not statistically worse than {view.resolve(target)} on {metric}"
@@ -85,6 +89,24 @@ def what_if(
             statements[slot].append(WhatIfChoice(model_id, requests, need, None, None, None, "no tokens: stays"))
             continue
         ref = target if target is not None else (model_id if min_score is None and budget is None else None)
+        if mix is not None:
+            try:
+                parts = _mix_parts(pool_view, view, mix, ref or model_id, metric, workload, per)
+            except AdvisorError as exc:
+                plan[(slot, cls)] = []
+                statements[slot].append(WhatIfChoice(model_id, requests, need, None, None, None, f"stays: {exc}"))
+                continue
+            plan[(slot, cls)] = []
+            for part_id, share, score, lo, hi, why in parts:
+                idx = choice_index.get(part_id)
+                if idx is None:
+                    idx = choice_index[part_id] = len(choice_ids)
+                    choice_ids.append(part_id)
+                plan[(slot, cls)].append((idx, share))
+                ratio = round(mults.get(part_id, 1.0) / mult_src, 4)
+                statements[slot].append(WhatIfChoice(part_id, round(requests * share), need, score, lo, hi, why, ratio))
+            criteria[slot] = rule
+            continue
         try:
             rec = recommend(
                 pool_view, metric=metric, workload=workload, per=per, target=ref, min_score=min_score, budget=budget
@@ -145,6 +167,25 @@ def what_if(
             )
         )
     return rule, tuple(out)
+
+
+def _mix_parts(
+    pool_view: Catalog, view: Catalog, p: float, vs: str, metric: str, workload: Workload, per: Per
+) -> list[tuple[str, float, float, float, float, str]]:
+    """(model, share, score, CI) of the cheapest mix reaching P(beats ``vs``) >= ``p``."""
+    from advisor.catalog import parse_metric, score_of
+    from advisor.mix import recommend_mix
+
+    m = recommend_mix(pool_view, min_win_rate=p, vs=vs, metric=metric, workload=workload, per=per)
+    benchmark, category = parse_metric(metric)
+    out = []
+    for part in m.parts:
+        s = score_of(view.get(part.id), benchmark, category)
+        lo = s.ci_lower if s is not None and s.ci_lower is not None else part.score
+        hi = s.ci_upper if s is not None and s.ci_upper is not None else part.score
+        why = f"{part.share:.0%} of the requests: a mix with expected P(beats {m.vs}) {m.win_rate:.3f} >= {p:g}"
+        out.append((part.id, part.share, part.score, lo, hi, why))
+    return out
 
 
 def _merged(choices: Sequence[WhatIfChoice]) -> tuple[WhatIfChoice, ...]:

@@ -375,3 +375,23 @@ def test_the_what_if_scales_output_by_the_multipliers_ratio(tmp_path: Path) -> N
     assert {m.model: m.multiplier_source for m in r.models} == {
         "big-2025-03": "assumed (no measurement, none in the catalog)"
     }
+
+
+def test_mix_rule_prices_each_part_at_its_share(catalog: Catalog) -> None:
+    from advisor.mix import recommend_mix
+    from advisor.workload import Workload
+
+    day = dt.date(2025, 3, 10)
+    records = [Usage("big", 10_000, 1_000, day)] * 10
+    r = replay(records, catalog, as_of=dt.date(2025, 4, 1), mix=0.45, measure=False)
+    (w,) = r.what_if
+    view = catalog.as_of(dt.date(2025, 4, 1))
+    m = recommend_mix(view, min_win_rate=0.45, vs="big-2025-03", workload=Workload(10_000, 1_000))
+    assert {c.model for c in w.choices} == {p.id for p in m.parts}
+    expected = sum(p.share * naive_usd(catalog, Usage(p.id, 10_000, 1_000, day)) for p in m.parts) * 10
+    assert w.what_if_usd == pytest.approx(expected)
+    assert (
+        r.rule == "the cheapest mix of at most two models with expected P(beats the model itself) >= 0.45 on arena-text"
+    )
+    with pytest.raises(AdvisorError, match="a mix has its own bar"):
+        replay(records, catalog, mix=0.45, min_score=1000)

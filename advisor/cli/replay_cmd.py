@@ -54,6 +54,12 @@ def add_log_options(p: argparse.ArgumentParser) -> None:
     rule.add_argument("--min-score", type=float, metavar="SCORE", help="the cheapest model scoring at least this")
     rule.add_argument("--budget", type=float, metavar="USD", help="the best model costing at most this (unit: --per)")
     rule.add_argument(
+        "--mix",
+        type=float,
+        metavar="P",
+        help="the cheapest mix of at most two models with expected P(beats the model, or --target) >= P",
+    )
+    rule.add_argument(
         "--per",
         choices=["mtok", "request"],
         default="mtok",
@@ -104,6 +110,7 @@ def run_replay(args: argparse.Namespace) -> ReplayReport:
         target=args.target,
         min_score=args.min_score,
         budget=args.budget,
+        mix=args.mix,
         per=args.per,
     )
 
