@@ -315,6 +315,10 @@ def replay(
         raise AdvisorError(f"per must be mtok or request for a replay, got {per!r}")
     if mix is not None and (min_score is not None or budget is not None):
         raise AdvisorError("a mix has its own bar: give mix without min_score or budget")
+    if mix is not None:
+        from advisor.mix import check_win_rate
+
+        mix = check_win_rate(mix, "mix")
     if target is not None and min_score is not None:
         raise AdvisorError("give one quality bar: target or min_score")
     day_of_decision = as_of or dt.date.today()

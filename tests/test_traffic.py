@@ -395,3 +395,5 @@ def test_mix_rule_prices_each_part_at_its_share(catalog: Catalog) -> None:
     )
     with pytest.raises(AdvisorError, match="a mix has its own bar"):
         replay(records, catalog, mix=0.45, min_score=1000)
+    with pytest.raises(AdvisorError, match=r"mix must be a number between 0 and 1 \(exclusive\), got 1.5"):
+        replay(records, catalog, mix=1.5)
