@@ -22,13 +22,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from advisor._http import Response
 from advisor.errors import InputFileError
-from advisor.importers._common import ImportReport
 from advisor.schema import Alias, CatalogFile, Source
 
 if TYPE_CHECKING:
+    from advisor._http import Response
     from advisor.catalog import Catalog
+    from advisor.importers._common import ImportReport
     from advisor.importers.arena_names import ArenaNames
 
 __all__ = ["SOURCES", "Download", "LiveSource", "MergeContext", "SourceState"]

@@ -17,13 +17,21 @@ format for the CLI; its entries run on bytes, so a live update can reuse them.
 
 from __future__ import annotations
 
-from advisor.importers._common import ImportReport, ImportResult
-from advisor.importers.arena import import_arena, import_arena_hard
-from advisor.importers.arena_json import import_arena_json
-from advisor.importers.genai_prices import import_genai_prices
-from advisor.importers.litellm import import_litellm
-from advisor.importers.models_dev import import_models_dev
-from advisor.importers.price_history import import_price_history
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Importer modules load on first use, so building the CLI (which reads only the registry) stays cheap.
+_EXPORTS: dict[str, str] = {
+    "ImportReport": "advisor.importers._common",
+    "ImportResult": "advisor.importers._common",
+    "import_arena": "advisor.importers.arena",
+    "import_arena_hard": "advisor.importers.arena",
+    "import_arena_json": "advisor.importers.arena_json",
+    "import_genai_prices": "advisor.importers.genai_prices",
+    "import_litellm": "advisor.importers.litellm",
+    "import_models_dev": "advisor.importers.models_dev",
+    "import_price_history": "advisor.importers.price_history",
+}
 
 __all__ = [
     "ImportReport",
@@ -36,3 +44,22 @@ __all__ = [
     "import_models_dev",
     "import_price_history",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'advisor.importers' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from advisor.importers._common import ImportReport, ImportResult
+    from advisor.importers.arena import import_arena, import_arena_hard
+    from advisor.importers.arena_json import import_arena_json
+    from advisor.importers.genai_prices import import_genai_prices
+    from advisor.importers.litellm import import_litellm
+    from advisor.importers.models_dev import import_models_dev
+    from advisor.importers.price_history import import_price_history
