@@ -204,6 +204,13 @@ def test_the_cli_never_imports_plotly_and_models_needs_no_numpy() -> None:
         assert "plotly" not in _modules_after(f"from advisor.cli import main; main({argv})"), argv
 
 
+def test_building_the_parser_imports_no_importer_or_network_code() -> None:
+    """Every command pays for building the parser: it must not load importers, live sources or HTTP."""
+    loaded = _modules_after("from advisor.cli import build_parser; build_parser()")
+    heavy = {"advisor.live_sources", "advisor._http", "advisor.importers._common", "advisor.importers.litellm"}
+    assert not loaded & heavy, loaded & heavy
+
+
 def test_public_api_is_sorted_and_complete() -> None:
     assert advisor.__all__ == sorted(advisor.__all__)
     for name in advisor.__all__:

@@ -392,3 +392,11 @@ def test_cli_errors_are_one_line(tmp_path: Path) -> None:
         "Error: offline: no source could be reached (litellm: connection refused); nothing changed"
     )
     assert not (tmp_path / "x.yaml").exists()
+
+
+def test_the_cli_names_every_live_source_without_importing_them() -> None:
+    """The parser's --source choices are the live-source table's keys, in its order."""
+    from advisor.cli.update_cmd import SOURCE_NAMES
+    from advisor.live_sources import SOURCES
+
+    assert tuple(SOURCES) == SOURCE_NAMES

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
 
 _MAX_LISTED = 20
 
+SOURCE_NAMES = ("lmarena", "litellm", "genai-prices", "models-dev")
+"""The keys of :data:`advisor.live_sources.SOURCES`, spelled out so that building the parser imports no
+network code (a test checks they agree)."""
+
 
 def _url_override(text: str) -> tuple[str, str]:
     name, sep, url = text.partition("=")
@@ -26,9 +30,7 @@ def _url_override(text: str) -> tuple[str, str]:
 
 def register(catalog_sub: Any) -> None:
     """Add ``update`` and ``status`` to the ``advisor catalog`` subcommands."""
-    from advisor.live_sources import SOURCES
-
-    names = ", ".join(SOURCES)
+    names = ", ".join(SOURCE_NAMES)
     u = catalog_sub.add_parser(
         "update",
         help="fetch current prices and Arena scores from their public sources",
@@ -40,7 +42,7 @@ def register(catalog_sub: Any) -> None:
         formatter_class=HELP_FORMATTER,
     )
     u.add_argument(
-        "--source", action="append", choices=list(SOURCES), metavar="NAME",
+        "--source", action="append", choices=list(SOURCE_NAMES), metavar="NAME",
         help=f"update only this source (repeatable; one of {names}; default: all)",
     )  # fmt: skip
     u.add_argument(
