@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -127,6 +127,35 @@ class Counts:
     def bump(self, outcome: str) -> None:
         """Count one merge outcome (``added``/``updated``/``unchanged``)."""
         setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def report(
+        self,
+        kind: str,
+        file: str,
+        source_key: str,
+        matched: int,
+        *,
+        new_models: Iterable[str] = (),
+        unmatched: Iterable[str] = (),
+        ambiguous: Iterable[str] = (),
+        skipped: Iterable[str] = (),
+        **extra: int,
+    ) -> ImportReport:
+        """The import's report: these tallies, with every name list sorted."""
+        return ImportReport(
+            kind=kind,
+            file=file,
+            source_key=source_key,
+            matched=matched,
+            added=self.added,
+            updated=self.updated,
+            unchanged=self.unchanged,
+            new_models=tuple(sorted(new_models)),
+            unmatched=tuple(sorted(unmatched)),
+            ambiguous=tuple(sorted(ambiguous)),
+            skipped=tuple(sorted(skipped)),
+            **extra,
+        )
 
 
 class Workspace:

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from advisor.errors import AdvisorError, InputFileError
 from advisor.importers._common import (
     Counts,
-    ImportReport,
     ImportResult,
     Input,
     Workspace,
@@ -278,19 +277,10 @@ def import_score_rows(
                 ws.put(dataclasses.replace(model, scores=scores))
             counts.bump(outcome)
 
-    report = ImportReport(
-        kind=kind,
-        file=file,
-        source_key=source_key,
-        matched=matched,
-        added=counts.added,
-        updated=counts.updated,
-        unchanged=counts.unchanged,
-        new_models=tuple(sorted(new_models)),
-        unmatched=tuple(sorted(unmatched)),
-        ambiguous=tuple(sorted(ambiguous)),
-        skipped=tuple(sorted(skipped)),
-    )
+    report = counts.report(
+        kind, file, source_key, matched,
+        new_models=new_models, unmatched=unmatched, ambiguous=ambiguous, skipped=skipped,
+    )  # fmt: skip
     return ImportResult(ws.layer(), report)
 
 

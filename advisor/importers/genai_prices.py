@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from advisor.errors import InputFileError
-from advisor.importers._common import Counts, ImportReport, ImportResult, Input, Workspace, parse_json, rounded
+from advisor.importers._common import Counts, ImportResult, Input, Workspace, parse_json, rounded
 from advisor.periods import set_price
 from advisor.schema import CatalogFile, LongContextTier, Model, PricePeriod, Source
 
@@ -310,19 +310,10 @@ def import_genai_prices(
             counts.bump(outcome)
         if prices != model.prices:
             ws.put(dataclasses.replace(model, prices=prices))
-    report = ImportReport(
-        kind="genai-prices",
-        file=file,
-        source_key=source_key,
-        matched=matched,
-        added=counts.added,
-        updated=counts.updated,
-        unchanged=counts.unchanged,
-        new_models=tuple(sorted(new_models)),
-        unmatched=tuple(sorted(unmatched)),
-        ambiguous=tuple(sorted(set(ambiguous))),
-        skipped=tuple(sorted(skipped)),
-    )
+    report = counts.report(
+        "genai-prices", file, source_key, matched,
+        new_models=new_models, unmatched=unmatched, ambiguous=set(ambiguous), skipped=skipped,
+    )  # fmt: skip
     return ImportResult(ws.layer(), report)
 
 

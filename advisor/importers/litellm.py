@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 from advisor.errors import InputFileError
 from advisor.importers._common import (
     Counts,
-    ImportReport,
     ImportResult,
     Input,
     Workspace,
@@ -406,18 +405,15 @@ def import_litellm(
         if (new.retired, new.retired_source, new.successor) != (model.retired, model.retired_source, model.successor):
             retired_set += 1
 
-    report = ImportReport(
-        kind="litellm",
-        file=file,
-        source_key=source_key,
-        matched=matched,
-        added=counts.added,
-        updated=counts.updated,
-        unchanged=counts.unchanged,
-        new_models=tuple(sorted(new_models)),
-        unmatched=tuple(sorted(unmatched)),
-        ambiguous=tuple(sorted(set(ambiguous))),
-        skipped=tuple(sorted(skipped)),
+    report = counts.report(
+        "litellm",
+        file,
+        source_key,
+        matched,
+        new_models=new_models,
+        unmatched=unmatched,
+        ambiguous=set(ambiguous),
+        skipped=skipped,
         limits=limits_set,
         retired=retired_set,
     )

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from advisor.errors import InputFileError
-from advisor.importers._common import Counts, ImportReport, ImportResult, Input, Workspace, decode, read_input
+from advisor.importers._common import Counts, ImportResult, Input, Workspace, decode, read_input
 from advisor.importers.litellm import host_for, is_own_key
 from advisor.periods import end_price, set_price, sorted_prices
 from advisor.schema import CatalogFile, PricePeriod, Source
@@ -237,17 +237,7 @@ def import_price_history(
             covered = _union([*covered, *spans])
         ws.put(dataclasses.replace(model, prices=_merge(model.prices, host, new, counts)))
 
-    report = ImportReport(
-        kind="history",
-        file=file,
-        source_key=source_key,
-        matched=matched,
-        added=counts.added,
-        updated=counts.updated,
-        unchanged=counts.unchanged,
-        unmatched=tuple(sorted(unmatched)),
-        skipped=tuple(sorted(skipped)),
-    )
+    report = counts.report("history", file, source_key, matched, unmatched=unmatched, skipped=skipped)
     return ImportResult(ws.layer(), report)
 
 
