@@ -69,12 +69,22 @@ def parse_metric(metric: str) -> tuple[str, str]:
 Updates = bool | str | os.PathLike[str]
 
 
-def load_catalog(*paths: str | os.PathLike[str], bundled: bool = True, updates: Updates = True) -> Catalog:
+def load_catalog(
+    *paths: str | os.PathLike[str],
+    bundled: bool = True,
+    updates: Updates = True,
+    metrics: Iterable[str] | None = None,
+) -> Catalog:
     """Load the bundled catalog, the update layer, then ``paths`` layered on top, in order.
 
     ``updates``: True uses the layer ``advisor catalog update`` wrote (:func:`updates_layer_path`)
     when there is one; False leaves it out; a path names another update layer (it must exist). The
     update layer is only used on top of the bundled catalog (``bundled=True``).
+
+    ``metrics`` (``benchmark`` or ``benchmark/category`` names) limits which score tables are read
+    (the bundled catalog keeps every LMArena category in tables): None reads all of them, which is
+    complete but slower; the CLI reads only the metric a command uses. Scores written in YAML are
+    always read.
 
     A later file's entry for a known model (named by id or alias) overrides the fields it gives:
     its price periods take precedence on the dates they cover, its scores are added beside the
@@ -91,7 +101,7 @@ def load_catalog(*paths: str | os.PathLike[str], bundled: bool = True, updates: 
         raise CatalogError([Problem("<none>", "no catalog files given (bundled=False and no paths)")])
     if problems:
         raise CatalogError(problems)
-    return merge_layers(loaded)
+    return merge_layers(loaded, metrics)
 
 
 def _layer_files(
@@ -146,8 +156,10 @@ def check_layer(
         raise CatalogError([head, *exc.problems]) from None
 
 
-def merge_layers(files: Sequence[LoadedFile]) -> Catalog:
+def merge_layers(files: Sequence[LoadedFile], metrics: Iterable[str] | None = None) -> Catalog:
     """Layer validated files into one catalog (see :func:`load_catalog` for the rules)."""
+    wanted = frozenset(metrics) if metrics is not None else None
+    unloaded: set[str] = set()
     models: dict[str, Model] = {}
     names = NameIndex()
     sources: dict[str, Source] = {}
@@ -176,7 +188,9 @@ def merge_layers(files: Sequence[LoadedFile]) -> Catalog:
         seen: dict[str, int] = {}  # model id -> the entry of this file that named it
         look_alikes: list[Problem] = []
         looks = _LookAlikes(models) if lf is not files[0] else None
-        for i, entry in enumerate(cf.models):
+        entries = _with_table_scores(lf, file_problems, wanted) if cf.score_tables else cf.models
+        unloaded.update(m for m in cf.score_tables if wanted is not None and m not in wanted)
+        for i, entry in enumerate(entries):
             _check_references(entry, i, sources, benchmarks, bad)
             target, ambiguity = _existing_target(entry, models, names)
             if ambiguity:
@@ -235,6 +249,7 @@ def merge_layers(files: Sequence[LoadedFile]) -> Catalog:
         files=tuple(lf.label for lf in files),
         warnings=tuple(warnings),
         notices=tuple(notices),
+        unloaded_metrics=frozenset(unloaded),
     )
 
 
@@ -258,6 +273,28 @@ class _LookAlikes:
                 message = f"{name!r} looks like {other[0]!r} of model {other[1]!r} (look-alike letters?)"
                 out.append(Problem(label, message, None, entry.id, field_path(path), loc=("models", i, *path)))
         return out
+
+
+def _with_table_scores(lf: LoadedFile, problems: list[Problem], metrics: frozenset[str] | None) -> tuple[Model, ...]:
+    """The file's model entries with the scores of its score tables for ``metrics`` (None: all) added."""
+    from advisor.score_table import read_score_table
+
+    folder = Path(lf.label).parent
+    by_model: dict[str, list[Score]] = {}
+    for metric, table in sorted(lf.data.score_tables.items()):
+        if metrics is not None and metric not in metrics:
+            continue
+        try:
+            for model_id, scores in read_score_table(folder / table, metric).items():
+                by_model.setdefault(model_id, []).extend(scores)
+        except CatalogError as exc:
+            problems.extend(exc.problems)
+    entries = []
+    for entry in lf.data.models:
+        extra = by_model.pop(entry.id, None)
+        entries.append(dataclasses.replace(entry, scores=entry.scores + tuple(extra)) if extra else entry)
+    entries.extend(Model(id=model_id, scores=tuple(scores)) for model_id, scores in by_model.items())
+    return tuple(entries)
 
 
 def _with_lines(label: str, problems: list[Problem]) -> list[Problem]:
@@ -372,6 +409,8 @@ class Catalog:
     """The whole-history catalog a view or filtered catalog came from (snapshot sizes are counted there)."""
     scope: tuple[str, ...] = ()
     """The filters applied, in words (``provider OpenAI``): ranks and frontiers are computed within them."""
+    unloaded_metrics: frozenset[str] = frozenset()
+    """Metrics of score tables that were not read (``load_catalog(metrics=...)``)."""
 
     def __iter__(self) -> Iterator[Model]:
         return iter(self.models)
@@ -431,19 +470,25 @@ class Catalog:
         return self.get(name).id
 
     def metrics(self) -> tuple[str, ...]:
-        """Metric names with at least one score in this catalog (``benchmark`` or ``benchmark/category``)."""
+        """Metric names with at least one score in this catalog (``benchmark`` or ``benchmark/category``),
+        including those of score tables not read (load them with ``load_catalog(metrics=[...])``)."""
         found = {metric_key(s.benchmark, s.category) for m in self.models for s in m.scores}
-        return tuple(sorted(found))
+        return tuple(sorted(found | self.unloaded_metrics))
 
     def check_metric(self, metric: str) -> tuple[str, str]:
         """Split ``metric`` and make sure the catalog knows it; raise UnknownMetricError if not."""
         benchmark, category = parse_metric(metric)
-        known = set(self.metrics())
-        if metric_key(benchmark, category) in known and benchmark in self.benchmarks:
+        key = metric_key(benchmark, category)
+        if key in self.unloaded_metrics:
+            err = UnknownMetricError(metric)
+            err.args = (f"metric {metric!r}: its score table was not read; load_catalog(metrics=[{key!r}]) reads it",)
+            raise err
+        known = {metric_key(s.benchmark, s.category) for m in self.models for s in m.scores}
+        if key in known and benchmark in self.benchmarks:
             return benchmark, category
         if benchmark in self.benchmarks and self.date is not None and category == "overall":
             raise UnknownMetricError(metric, known, note=f"no {metric} scores as of {self.date}")
-        raise UnknownMetricError(metric, known)
+        raise UnknownMetricError(metric, set(self.metrics()))
 
     def filter(
         self,

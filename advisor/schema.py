@@ -199,6 +199,10 @@ class CatalogFile:
     currency: Literal["USD"] = "USD"
     sources: dict[str, Source] = field(default_factory=dict)
     benchmarks: dict[str, Benchmark] = field(default_factory=dict)
+    score_tables: dict[str, str] = field(default_factory=dict)
+    """Score tables (:mod:`advisor.score_table`) whose scores belong to this file: metric
+    (``benchmark`` or ``benchmark/category``) -> path relative to the file. A table is read only
+    when its metric is used (see :func:`advisor.load_catalog`)."""
     models: tuple[Model, ...] = ()
     notice: str | None = None
     """License notices the data requires, kept with the data."""

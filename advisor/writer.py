@@ -43,7 +43,7 @@ __all__ = ["dump_catalog_file", "write_catalog_file"]
 # Field order per type. Every field of the schema must appear (checked by the tests), so a field
 # added to the schema cannot be silently dropped by the writer.
 _ORDER: dict[type[Any], tuple[str, ...]] = {
-    CatalogFile: ("schema_version", "currency", "notice", "sources", "benchmarks", "models"),
+    CatalogFile: ("schema_version", "currency", "notice", "sources", "benchmarks", "score_tables", "models"),
     Source: ("title", "url", "license", "retrieved", "note"),
     Benchmark: ("name", "scale", "higher_is_better", "elo_scale", "elo_base", "url", "description"),
     Alias: ("name", "since", "until"),

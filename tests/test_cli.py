@@ -107,7 +107,7 @@ def test_json_is_exactly_the_library_result(capsys, argv, call) -> None:  # type
         (
             ["recommend", "--budget", "1", "--metric", "arena-txt"],
             2,
-            "Error: unknown metric 'arena-txt'; did you mean 'arena-text'?",
+            "Error: unknown metric 'arena-txt'; did you mean 'arena-text', 'arena-text/math', 'arena-text-style'?",
         ),
         (
             ["recommend", "--target", "gpt-4o", "--min-score", "1200"],
@@ -166,7 +166,7 @@ def test_nothing_qualifies_names_the_nearest_options(capsys) -> None:  # type: i
     assert code == 1
     # The data's dates and what was left out still go to stdout; the verdict is the error.
     assert out.splitlines()[1:4] == [
-        "Scores: arena-text as of 2024-07-24 (same day as 2024-07-24), 117 models in that snapshot",
+        "Scores: arena-text as of 2024-07-24 (same day as 2024-07-24), 116 models in that snapshot",
         "Prices: in force on 2024-07-24, newest dated 2024-07-18 (6 days before 2024-07-24)",
         "  nothing qualifies (see the error below)",
     ]

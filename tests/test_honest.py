@@ -277,7 +277,7 @@ def test_bundled_july_2024_freshness() -> None:
     view = load_catalog().as_of(dt.date(2024, 7, 24))
     f = recommend(view, target="gpt-4o").freshness
     assert f.lines() == [
-        "Scores: arena-text as of 2024-07-24 (same day as 2024-07-24), 117 models in that snapshot",
+        "Scores: arena-text as of 2024-07-24 (same day as 2024-07-24), 116 models in that snapshot",
         "Prices: in force on 2024-07-24, newest dated 2024-07-18 (6 days before 2024-07-24)",
     ]
 

@@ -146,9 +146,16 @@ def add_wide_option(p: argparse.ArgumentParser) -> None:
 
 def load_catalog_from_args(args: argparse.Namespace) -> Catalog:
     """Load the layered catalog the options describe, print its warnings, and apply ``--as-of``."""
-    from advisor.catalog import load_catalog
+    from advisor.catalog import DEFAULT_METRIC, load_catalog
 
-    catalog = load_catalog(*args.catalog, bundled=not args.no_bundled, updates=not getattr(args, "no_updates", False))
+    # Read only the score table of the metric the command uses (the bundled catalog has dozens).
+    metric = getattr(args, "metric", None) or DEFAULT_METRIC
+    catalog = load_catalog(
+        *args.catalog,
+        bundled=not args.no_bundled,
+        updates=not getattr(args, "no_updates", False),
+        metrics=[metric],
+    )
     for warning in catalog.warnings:
         print(f"Warning: {warning}", file=sys.stderr)
     day = args.as_of or dt.date.today()

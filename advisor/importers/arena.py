@@ -214,12 +214,15 @@ def import_score_rows(
     add_new: bool,
     make_score: Callable[[_Row], Score],
     benchmarks: Mapping[str, Benchmark] | None = None,
+    superseded: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Match leaderboard rows to models and merge their scores (shared by the Arena importers).
 
     ``metrics`` gives rows per ``(benchmark, category)``; without it ``rows`` are one metric.
     Names are matched on ``as_of``; rows no model claims become new models with ``add_new``.
     ``benchmarks`` are added to the layer where the catalog lacks them (default :data:`BENCHMARKS`).
+    When several rows with different figures name one model, rows whose name is in ``superseded``
+    (name -> reason) are left out and reported; if one row remains it is imported.
     """
     ws = Workspace(base, below, source_key=source_key, source=source, benchmarks=benchmarks or BENCHMARKS)
     boards = dict(metrics) if metrics is not None else {(benchmark, category): rows}
@@ -252,6 +255,7 @@ def import_score_rows(
         resolved[row.model] = hits
         return hits
 
+    gives_way = {name.casefold(): why for name, why in (superseded or {}).items()}
     counts = Counts()
     matched = 0
     for (bench, cat), board in boards.items():
@@ -262,6 +266,12 @@ def import_score_rows(
                 by_model.setdefault(hits[0], []).append(row)
         for model_id, model_rows in by_model.items():
             figures = {(r.value, r.ci_lower, r.ci_upper, r.votes) for r in model_rows}
+            if len(figures) > 1 and gives_way:
+                kept = [r for r in model_rows if r.model.casefold() not in gives_way]
+                if len(kept) == 1:
+                    skipped.extend(f"{r.model}: {gives_way[r.model.casefold()]}" for r in model_rows if r not in kept)
+                    model_rows = kept
+                    figures = {(r.value, r.ci_lower, r.ci_upper, r.votes) for r in model_rows}
             if len(figures) > 1:
                 names = sorted({r.model for r in model_rows})
                 ambiguous.add(f"{' / '.join(names)} (several rows for {model_id} with different figures)")
@@ -296,6 +306,7 @@ def import_arena(
     benchmark: str = "arena-text",
     category: str = "overall",
     add_new: bool = False,
+    superseded: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Merge one Arena leaderboard snapshot into ``base`` as scores dated ``as_of``.
 
@@ -310,6 +321,8 @@ def import_arena(
         add_new: Create a model for each unmatched row (id from :func:`model_id_for`, provider
             from ``organization``, license and ``open_weights`` from ``license``) instead of only
             reporting it.
+        superseded: Names (any case) of rows that give way when another row names the same model
+            with different figures (an older version behind a name that moved), with the reason.
 
     Returns:
         The new catalog and a report. A name matching several models, or several rows matching
@@ -330,7 +343,7 @@ def import_arena(
 
     return import_score_rows(
         base, rows, kind="arena", file=file, as_of=as_of, source_key=source_key, source=source, below=below,
-        benchmark=benchmark, category=category, add_new=add_new, make_score=score,
+        benchmark=benchmark, category=category, add_new=add_new, make_score=score, superseded=superseded,
     )  # fmt: skip
 
 

@@ -13,7 +13,8 @@ A catalog model matches by its id or alias against the entry's ``id``, ``PROVIDE
 names its ``match`` rule lists with ``equals`` (never by the rule's prefixes or patterns: joined, not
 guessed). A provider that is the maker's own API (:data:`OWN_PROVIDERS`) gives the model's own
 price; any other provider's price is a ``host`` price. ``deprecated`` carries no date: it is
-reported, never turned into a made-up retirement date.
+reported, never turned into a made-up retirement date. A maker's own entry's ``context_window`` fills
+in a model's context window when the catalog has none.
 """
 
 from __future__ import annotations
@@ -217,6 +218,7 @@ def import_genai_prices(
     since_of: Callable[[Model], dt.date | None] | None = None,
     add_new: bool = False,
     providers: Mapping[str, str | None] | None = None,
+    names_on: dt.date | None = None,
 ) -> ImportResult:
     """Merge genai-prices' dated prices into ``base``.
 
@@ -259,7 +261,7 @@ def import_genai_prices(
             if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
                 raise InputFileError(f"{file}: {pid}: a model is not an object with an 'id'")
             name = f"{pid}/{entry['id']}"
-            ids = sorted({i for n in _names(entry, pid) for i in ws.ids(n, as_of)})
+            ids = sorted({i for n in _names(entry, pid) for i in ws.ids(n, names_on or as_of)})
             if not ids and add_new and maker is not None and entry.get("prices") and "/" not in entry["id"]:
                 model_id = entry["id"].casefold()
                 if not ws.ids(model_id):
@@ -270,8 +272,12 @@ def import_genai_prices(
                 unmatched.append(name)
                 continue
             if len(ids) > 1:
-                ambiguous.append(f"{name} (names {', '.join(ids)})")
-                continue
+                # The entry's own id decides over the other names its rule lists (gemini-flash-latest).
+                own_ids = sorted({i for n in (entry["id"], name) for i in ws.ids(n, names_on or as_of)})
+                if len(own_ids) != 1:
+                    ambiguous.append(f"{name} (names {', '.join(ids)})")
+                    continue
+                ids = own_ids
             model = ws.models[ids[0]]
             if providers is not None:
                 host = providers[pid]
@@ -282,6 +288,7 @@ def import_genai_prices(
             found.setdefault((model.id, host), []).append((name, entry, pid))
     counts = Counts()
     matched = 0
+    limits = 0
     for (model_id, host), entries in sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
         if len(entries) > 1:
             # Several entries of one provider name the model: the one whose id is the model's wins.
@@ -308,11 +315,18 @@ def import_genai_prices(
             period = PricePeriod(source=source_key, since=day, host=host, note=note, **fields)
             prices, outcome = set_price(prices, period, exact=True)
             counts.bump(outcome)
+        changes: dict[str, Any] = {}
         if prices != model.prices:
-            ws.put(dataclasses.replace(model, prices=prices))
+            changes["prices"] = prices
+        window = entry.get("context_window")
+        if host is None and model.context_window is None and isinstance(window, int) and window > 0:
+            changes["context_window"] = window  # the maker's own listing; never a host's
+            limits += 1
+        if changes:
+            ws.put(dataclasses.replace(model, **changes))
     report = counts.report(
         "genai-prices", file, source_key, matched,
-        new_models=new_models, unmatched=unmatched, ambiguous=set(ambiguous), skipped=skipped,
+        new_models=new_models, unmatched=unmatched, ambiguous=set(ambiguous), skipped=skipped, limits=limits,
     )  # fmt: skip
     return ImportResult(ws.layer(), report)
 

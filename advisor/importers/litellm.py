@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from advisor.catalog import Catalog
     from advisor.importers.registry import ImportRequest
 
-__all__ = ["OWN_API", "host_for", "import_litellm", "is_own_key", "limits_from_entry", "new_model_from_key"]
+__all__ = ["NOT_CHAT", "OWN_API", "host_for", "import_litellm", "is_own_key", "limits_from_entry", "new_model_from_key"]
 
 OWN_API: Mapping[str, str] = {
     "openai": "OpenAI",
@@ -194,6 +194,8 @@ def _date_field(entry: Mapping[str, Any], name: str, where: object) -> dt.date |
 
 
 _NEW_MODEL_KEY = re.compile(r"^[a-z0-9][a-z0-9._:-]*$")
+NOT_CHAT = re.compile(r"^ft:|embed|(^|-)tts|audio|realtime|transcribe|moderation|(^|-)image")
+"""Keys LiteLLM files under ``mode: chat`` that are no text model to choose: fine-tunes, speech, images."""
 
 
 def new_model_from_key(key: str, entry: Mapping[str, Any], source: str | None = None) -> Model | None:
@@ -201,7 +203,8 @@ def new_model_from_key(key: str, entry: Mapping[str, Any], source: str | None = 
 
     The id is the key without its ``provider/`` prefix (the provider's own API id); the key and
     ``maker/id`` are aliases. Bedrock and Azure keys make a model only for the platform owner's own
-    models (``amazon.nova-*``): their other keys are hosts of other makers' models.
+    models (``amazon.nova-*``): their other keys are hosts of other makers' models. Fine-tuning,
+    embedding, speech and image keys make none.
     """
     provider = entry.get("litellm_provider", "")
     maker = OWN_API.get(provider) if isinstance(provider, str) else None
@@ -210,7 +213,7 @@ def new_model_from_key(key: str, entry: Mapping[str, Any], source: str | None = 
     model_id = key.split("/", 1)[1] if key.startswith(f"{provider}/") else key
     if provider in ("bedrock", "bedrock_converse") and not model_id.startswith("amazon."):
         return None
-    if provider == "azure_ai" or "/" in model_id or not _NEW_MODEL_KEY.match(model_id):
+    if provider == "azure_ai" or "/" in model_id or not _NEW_MODEL_KEY.match(model_id) or NOT_CHAT.search(model_id):
         return None
     aliases = [Alias(key)] if key != model_id else []
     slug = maker.split()[0].casefold().replace(".", "")
@@ -237,6 +240,7 @@ def import_litellm(
     retirement: bool = True,
     add_new: bool = False,
     since_of: Callable[[Model], dt.date | None] | None = None,
+    names_on: dt.date | None = None,
 ) -> ImportResult:
     """Merge the prices of a LiteLLM price map, taken as in force on ``as_of``, into ``base``.
 
@@ -271,6 +275,8 @@ def import_litellm(
         add_new: Create a model for each unmatched key of a maker's own API
             (:func:`new_model_from_key`) instead of only reporting it.
         since_of: For an undated map (``as_of=None``): the start of a model's price.
+        names_on: The day the map's keys are read on (a moving name such as ``deepseek-chat``
+            denotes the model it named that day); default ``as_of``.
 
     Returns:
         The new layer and a report. Keys of a model and host are taken from the model's id first;
@@ -280,6 +286,7 @@ def import_litellm(
         raise ValueError("an undated map (as_of=None) needs since_of to date its prices")
     ws = Workspace(base, below, source_key=source_key, source=source)
     data, text, file = load_price_map(src, label)
+    on = names_on or as_of
     # (model id, host) -> [(key, entry)]
     found: dict[tuple[str, str | None], list[tuple[str, PricePeriod]]] = {}
     unmatched: list[str] = []
@@ -292,7 +299,7 @@ def import_litellm(
     if add_new:
         # First every new model, so that every key of it (in any order in the map) matches below.
         for key, entry in data.items():
-            if not isinstance(entry, dict) or entry.get("mode", "chat") not in _MODES or ws.ids(key, as_of):
+            if not isinstance(entry, dict) or entry.get("mode", "chat") not in _MODES or ws.ids(key, on):
                 continue
             model = new_model_from_key(key, entry, source_key) if "input_cost_per_token" in entry else None
             if model is not None and not ws.ids(model.id) and not any(ws.ids(a.name) for a in model.aliases):
@@ -305,7 +312,7 @@ def import_litellm(
         provider = entry.get("litellm_provider", "")
         if not isinstance(provider, str):
             raise InputFileError(f"{where}: litellm_provider is not a string: {provider!r}")
-        hits = ws.ids(key, as_of)
+        hits = ws.ids(key, on)
         if len(hits) > 1:
             ambiguous.append(key)
             continue
