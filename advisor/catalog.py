@@ -472,8 +472,7 @@ class Catalog:
     def metrics(self) -> tuple[str, ...]:
         """Metric names with at least one score in this catalog (``benchmark`` or ``benchmark/category``),
         including those of score tables not read (load them with ``load_catalog(metrics=[...])``)."""
-        found = {metric_key(s.benchmark, s.category) for m in self.models for s in m.scores}
-        return tuple(sorted(found | self.unloaded_metrics))
+        return tuple(sorted(self._scored_metrics | self.unloaded_metrics))
 
     def check_metric(self, metric: str) -> tuple[str, str]:
         """Split ``metric`` and make sure the catalog knows it; raise UnknownMetricError if not."""
@@ -483,7 +482,7 @@ class Catalog:
             err = UnknownMetricError(metric)
             err.args = (f"metric {metric!r}: its score table was not read; load_catalog(metrics=[{key!r}]) reads it",)
             raise err
-        known = {metric_key(s.benchmark, s.category) for m in self.models for s in m.scores}
+        known = self._scored_metrics
         if key in known and benchmark in self.benchmarks:
             return benchmark, category
         if benchmark in self.benchmarks and self.date is not None and category == "overall":
@@ -549,6 +548,11 @@ class Catalog:
                 by_day = sizes.setdefault((s.benchmark, s.category), {})
                 by_day[s.as_of] = by_day.get(s.as_of, 0) + 1
         return sizes
+
+    @functools.cached_property
+    def _scored_metrics(self) -> frozenset[str]:
+        """Metric keys with at least one score here (computed once: a router checks every metric)."""
+        return frozenset(metric_key(s.benchmark, s.category) for m in self.models for s in m.scores)
 
     @functools.cached_property
     def _by_id(self) -> dict[str, Model]:

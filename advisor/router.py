@@ -22,7 +22,7 @@ import heapq
 import math
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -87,7 +87,7 @@ class _Ladder:
     answer when the first ``i`` options qualify; ``_with[n][i]`` adds up to ``n`` fallbacks.
     """
 
-    __slots__ = ("_board", "_role", "_with", "keys", "order", "primary", "rank")
+    __slots__ = ("_board", "_fast", "_role", "_with", "ckeys", "cprimary", "keys", "order", "primary", "rank")
 
     def __init__(self, board: _Board, keys: np.ndarray, order: np.ndarray, rank: np.ndarray, role: int) -> None:
         self._board = board
@@ -97,14 +97,19 @@ class _Ladder:
         self._role = role
         self._with: dict[int, list[tuple[Route, ...]]] = {}
         by_rank = board.by_rank[role]
-        primary: list[Route | None] = [None]
-        best = len(self.rank)
-        for j in self.order:
-            r = self.rank[j]
-            if r < best:
-                best = r
-            primary.append(board.route(by_rank[best], role, False))
-        self.primary = primary
+        # the answer for a prefix is its best-ranked option: a running minimum of the ranks
+        best: list[int] = np.minimum.accumulate(rank[order]).tolist() if len(order) else []
+        routes = {b: board.route(by_rank[b], role, False) for b in dict.fromkeys(best)}
+        self.primary: list[Route | None] = [None, *map(routes.__getitem__, best)]
+        self.ckeys, self.cprimary = _compress(self.keys, self.primary)
+        self._fast: dict[int, tuple[list[float], list[tuple[Route, ...]]]] = {}
+
+    def fast(self, n: int) -> tuple[list[float], list[tuple[Route, ...]]]:
+        """:meth:`with_fallbacks` for a query by key: ``table[bisect_right(keys, key)]``, one entry per change."""
+        got = self._fast.get(n)
+        if got is None:
+            got = self._fast[n] = _compress(self.keys, self.with_fallbacks(n))
+        return got
 
     def with_fallbacks(self, n: int) -> list[tuple[Route, ...]]:
         """Per prefix: the choice and up to ``n`` fallbacks, other endpoints first, then the rest."""
@@ -113,7 +118,7 @@ class _Ladder:
             return table
         board = self._board
         by_rank = board.by_rank[self._role]
-        endpoint = board.endpoint
+        endpoint = board.endpoint()
         best_of: dict[str, int] = {}
         top: list[int] = []
         table = [()]
@@ -143,6 +148,7 @@ class _Board:
     """The options of one metric in one size bucket, and their ladders."""
 
     __slots__ = (
+        "_endpoints",
         "_lock",
         "_make",
         "_routes",
@@ -150,17 +156,15 @@ class _Board:
         "b_primary",
         "budget",
         "by_rank",
-        "endpoint",
         "hulls",
         "key",
         "lower_by_name",
-        "lower_of",
         "metric",
         "rows",
         "s_keys",
         "s_primary",
-        "score_of",
         "scores",
+        "tier",
         "u_keys",
         "u_primary",
         "upper",
@@ -172,7 +176,8 @@ class _Board:
         self.metric = metric
         self.key = key
         ti, ci = key
-        prices = router._tiers[ti]
+        prices = router._tier_at(ti)
+        self.tier = prices
         keep = metric.has_score[router._row_model] & (router._ctx_rank >= ci)
         rows = np.flatnonzero(keep)
         self.rows: list[int] = rows.tolist()
@@ -180,7 +185,6 @@ class _Board:
         cost = prices.amount[rows]
         score = metric.score[model]
         upper = metric.upper[model]
-        lower = metric.lower[model]
         n = len(rows)
         tie = np.arange(n)
         cheap = np.lexsort((tie, -score, cost))
@@ -191,17 +195,12 @@ class _Board:
         rank_best[best] = tie
         # by_rank[role][rank] -> local index; role 0: cheapest first (bars), 1: best first (budgets)
         self.by_rank: tuple[list[int], list[int]] = (cheap.tolist(), best.tolist())
-        self.endpoint: list[str] = [router._row_endpoint[r] for r in self.rows]
+        self._endpoints = router._row_endpoint
         self._routes: dict[tuple[int, int, bool], Route] = {}
         self._make: Callable[[int, int, bool], Route] = lambda j, role, fb: router._make_route(
             self, self.rows[j], role, fb
         )
-        self.score_of: dict[int, float] = {}
-        self.lower_of: dict[int, float] = {}
         self.lower_by_name: dict[str, float] = {}
-        for m, s, lo in zip(model.tolist(), score.tolist(), lower.tolist(), strict=True):
-            self.score_of[m] = s
-            self.lower_of[m] = lo
         self.win_cost = cost
         self.hulls: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         desc = np.argsort(-score, kind="stable")
@@ -209,9 +208,14 @@ class _Board:
         self.upper = _Ladder(self, -upper, np.argsort(-upper, kind="stable"), rank_cheap, 0)
         self.budget = _Ladder(self, cost, np.argsort(cost, kind="stable"), rank_best, 1)
         # the hot queries read these without going through the ladders
-        self.s_keys, self.s_primary = self.scores.keys, self.scores.primary
-        self.u_keys, self.u_primary = self.upper.keys, self.upper.primary
-        self.b_keys, self.b_primary = self.budget.keys, self.budget.primary
+        self.s_keys, self.s_primary = self.scores.ckeys, self.scores.cprimary
+        self.u_keys, self.u_primary = self.upper.ckeys, self.upper.cprimary
+        self.b_keys, self.b_primary = self.budget.ckeys, self.budget.cprimary
+
+    def endpoint(self) -> list[str]:
+        """The endpoint (model at a host) of each option: fallbacks prefer other endpoints."""
+        every = self._endpoints
+        return [every[r] for r in self.rows]
 
     def route(self, j: int, role: int, fallback: bool) -> Route:
         key = (j, role, fallback)
@@ -233,6 +237,7 @@ class _Metric:
     raw: tuple[tuple[float, float, float, int | None] | None, ...]  # value, ci_lower, ci_upper, votes
     boards: list[_Board | None]  # by size bucket: tier index * (context limits + 1) + context index
     flip: float  # -1 for higher-is-better metrics: a bar in the metric's own direction times flip is a ladder key
+    windows: list[int]  # the context buckets of the scored rows, ascending: buckets between two hold the same rows
 
 
 @dataclasses.dataclass(frozen=True)
@@ -331,7 +336,7 @@ class Router:
     _row_period: tuple[PricePeriod, ...]
     _tasks: dict[str, str]
     _thresholds: list[int]
-    _tiers: tuple[_Tier, ...]
+    _tiers: list[_Tier | None]
     _metrics: dict[str, _Metric]
     _default: _Metric
     metric: str
@@ -357,11 +362,13 @@ class Router:
         if per == "month" and w.requests_per_month is None:
             raise AdvisorError("costs per month need the number of requests per month")
         day = view.date or dt.date.today()
-        wanted = list(view.metrics()) if metrics is None else list(dict.fromkeys(metrics))
+        known = view.metrics()
+        wanted = list(known) if metrics is None else list(dict.fromkeys(metrics))
         if metric not in wanted:
             wanted.insert(0, metric)
         for name in wanted:
-            view.check_metric(name)
+            if name not in known:
+                view.check_metric(name)  # raises, saying why
         models = [m for m in view.models if m.prices and (m.retired is None or m.retired > day)]
         set_ = object.__setattr__
         set_(self, "_catalog", view)
@@ -401,22 +408,10 @@ class Router:
         set_(self, "_hi", bucket_hi)
         set_(self, "_low", tier_low)
         ctx = [models[m].context_window for m in row_model.tolist()]
-        set_(
-            self,
-            "_ctx_rank",
-            np.array([len(context) if c is None else bisect.bisect_left(context, c) for c in ctx], dtype=np.intp),
-        )
-        tiers = []
-        for ti in range(len(thresholds) + 1):
-            low = thresholds[ti - 1] + 1 if ti else 0
-            high = thresholds[ti] if ti < len(thresholds) else math.inf
-            shaped = (
-                w
-                if low <= w.input_tokens <= high
-                else dataclasses.replace(w, input_tokens=float(max(low, min(high, w.input_tokens))))
-            )
-            tiers.append(self._tier(shaped))
-        set_(self, "_tiers", tuple(tiers))
+        ctx_rank = np.array([len(context) if c is None else bisect.bisect_left(context, c) for c in ctx], dtype=np.intp)
+        set_(self, "_ctx_rank", ctx_rank)
+        # The prices of each tier bucket are worked out when a board of that bucket is first built.
+        set_(self, "_tiers", [None] * (len(thresholds) + 1))
         total = w.input_tokens + w.output_tokens
         set_(
             self,
@@ -455,6 +450,7 @@ class Router:
                 raw=tuple(raw),
                 boards=[None] * ((len(thresholds) + 1) * (len(context) + 1)),
                 flip=-sign,
+                windows=np.unique(ctx_rank[~np.isnan(value)[row_model]]).tolist(),
             )
         set_(self, "_metrics", by_metric)
         set_(self, "_default", by_metric[metric])
@@ -465,6 +461,19 @@ class Router:
             if b == base and c != "overall":
                 tasks[c] = name
         set_(self, "_tasks", tasks)
+
+    def _tier_at(self, ti: int) -> _Tier:
+        """The prices of every row when the prompt is in tier bucket ``ti`` (made once, under the lock)."""
+        tier = self._tiers[ti]
+        if tier is not None:
+            return tier
+        w, thresholds = self.workload, self._thresholds
+        low = thresholds[ti - 1] + 1 if ti else 0
+        high = thresholds[ti] if ti < len(thresholds) else math.inf
+        if not low <= w.input_tokens <= high:
+            w = dataclasses.replace(w, input_tokens=float(max(low, min(high, w.input_tokens))))
+        tier = self._tiers[ti] = self._tier(w)
+        return tier
 
     def _tier(self, w: Workload) -> _Tier:
         rows, _ = host_costs(self._models, w)
@@ -650,34 +659,38 @@ class Router:
             raise AdvisorError(f"fallbacks must be a whole number >= 0, got {n!r}")
         return Fallbacks(self, n)
 
-    def _cheapest(self, min_score: Any, metric: str | None, task: str | None, it: Any, ot: Any) -> tuple[_Ladder, int]:
+    # The fallback queries: the ladder and the key to look up in it.
+
+    def _cheapest(
+        self, min_score: Any, metric: str | None, task: str | None, it: Any, ot: Any
+    ) -> tuple[_Ladder, float]:
         try:
             if not _NINF < min_score < _INF:
                 raise TypeError
         except (TypeError, ArithmeticError):
             _number("min_score", min_score)
         board = self._board(metric, task, it, ot)
-        return board.scores, _br(board.s_keys, board.metric.flip * min_score)
+        return board.scores, board.metric.flip * min_score
 
     def _best_within(
         self, max_cost: Any, metric: str | None, task: str | None, it: Any, ot: Any
-    ) -> tuple[_Ladder, int]:
+    ) -> tuple[_Ladder, float]:
         try:
             if not _NINF < max_cost < _INF:
                 raise TypeError
         except (TypeError, ArithmeticError):
             _number("max_cost", max_cost)
         board = self._board(metric, task, it, ot)
-        return board.budget, _br(board.b_keys, max_cost)
+        return board.budget, max_cost
 
     def _not_worse_than(
         self, target: Any, metric: str | None, task: str | None, it: Any, ot: Any
-    ) -> tuple[_Ladder, int]:
+    ) -> tuple[_Ladder, float]:
         board = self._board(metric, task, it, ot)
         lower = board.lower_by_name.get(target)
         if lower is None:
             lower = self._lower(board, target)
-        return board.upper, _br(board.u_keys, -lower)
+        return board.upper, -lower
 
     def _min_win_rate(
         self, p: Any, vs: str, metric: str | None, task: str | None, it: Any, ot: Any
@@ -808,10 +821,22 @@ class Router:
         return _tokens("input_tokens", i), _tokens("output_tokens", o)
 
     def _build(self, m: _Metric, key: int) -> _Board:
+        """The board of a size bucket, shared by every bucket that keeps the same scored rows.
+
+        A context bucket keeps the rows whose window reaches it; for one metric, the buckets from
+        one scored row's window to the next keep the same rows, so they share that window's board.
+        """
         with self._lock:
             board = m.boards[key]
             if board is None:
-                board = _Board(self, m, divmod(key, self._nc), self._lock)
+                ti, ci = divmod(key, self._nc)
+                if ci:
+                    k = _bl(m.windows, ci)
+                    ci = m.windows[k] if k < len(m.windows) else self._nc - 1
+                same = ti * self._nc + ci
+                board = m.boards[same]
+                if board is None:
+                    board = m.boards[same] = _Board(self, m, (ti, ci), self._lock)
                 m.boards[key] = board
             return board
 
@@ -868,7 +893,7 @@ class Router:
         metric = board.metric
         mi = int(self._row_model[row])
         model = self._models[mi]
-        tier = self._tiers[board.key[0]]
+        tier = board.tier
         raw = metric.raw[mi]
         assert raw is not None
         host_model, litellm_model = self._row_names[row]
@@ -933,9 +958,9 @@ class Fallbacks:
         output_tokens: float | None = None,
     ) -> tuple[Route, ...]:
         """:meth:`Router.cheapest` with fallbacks."""
-        ladder, i = self.router._cheapest(min_score, metric, task, input_tokens, output_tokens)
-        table = ladder._with.get(self.n) or ladder.with_fallbacks(self.n)
-        return table[i]
+        ladder, key = self.router._cheapest(min_score, metric, task, input_tokens, output_tokens)
+        keys, table = ladder._fast.get(self.n) or ladder.fast(self.n)
+        return table[_br(keys, key)]
 
     def best_within(
         self,
@@ -947,9 +972,9 @@ class Fallbacks:
         output_tokens: float | None = None,
     ) -> tuple[Route, ...]:
         """:meth:`Router.best_within` with fallbacks."""
-        ladder, i = self.router._best_within(max_cost, metric, task, input_tokens, output_tokens)
-        table = ladder._with.get(self.n) or ladder.with_fallbacks(self.n)
-        return table[i]
+        ladder, key = self.router._best_within(max_cost, metric, task, input_tokens, output_tokens)
+        keys, table = ladder._fast.get(self.n) or ladder.fast(self.n)
+        return table[_br(keys, key)]
 
     def not_worse_than(
         self,
@@ -961,9 +986,9 @@ class Fallbacks:
         output_tokens: float | None = None,
     ) -> tuple[Route, ...]:
         """:meth:`Router.not_worse_than` with fallbacks."""
-        ladder, i = self.router._not_worse_than(target, metric, task, input_tokens, output_tokens)
-        table = ladder._with.get(self.n) or ladder.with_fallbacks(self.n)
-        return table[i]
+        ladder, key = self.router._not_worse_than(target, metric, task, input_tokens, output_tokens)
+        keys, table = ladder._fast.get(self.n) or ladder.fast(self.n)
+        return table[_br(keys, key)]
 
     def min_win_rate(
         self,
@@ -978,6 +1003,28 @@ class Fallbacks:
         """:meth:`Router.min_win_rate` with fallbacks."""
         ladder, i = self.router._min_win_rate(p, vs, metric, task, input_tokens, output_tokens)
         return ladder.with_fallbacks(self.n)[i]
+
+
+_T = TypeVar("_T")
+
+
+def _compress(keys: list[float], answers: list[_T]) -> tuple[list[float], list[_T]]:
+    """The same lookup with one entry per change of answer.
+
+    ``answers[bisect_right(keys, x)]`` equals ``out[bisect_right(cut, x)]``: an answer changes at
+    prefix ``p`` exactly when ``keys[p - 1] <= x``, so the cuts are those keys. A hot query then
+    bisects a list the size of the frontier, not of every option.
+    """
+    cut: list[float] = []
+    out = [answers[0]]
+    prev = answers[0]
+    for p in range(1, len(answers)):
+        a = answers[p]
+        if a is not prev:
+            cut.append(keys[p - 1])
+            out.append(a)
+            prev = a
+    return cut, out
 
 
 def _win(score: float, ref: float, elo: tuple[float, float]) -> float:
