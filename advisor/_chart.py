@@ -10,7 +10,7 @@ import dataclasses
 import html
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from advisor.errors import OptionalDependencyError
@@ -155,22 +155,26 @@ def _place_labels(
     labels: Sequence[tuple[float, float, str]],
     obstacles: Sequence[tuple[float, float]],
     px: _Pixels,
-) -> list[tuple[float, float]]:
+    *,
+    optional: Collection[int] | None = None,
+) -> list[tuple[float, float] | None]:
     """Pixel offsets (ax, ay) of each label's centre from its point, chosen greedily.
 
     ``labels`` are (x px, y px, text), ``obstacles`` pixel points to keep clear (markers, lines).
     Each label tries offsets on rings around its point and takes the one whose box overlaps the
     fewest already-placed labels and obstacles and stays inside the plot, preferring short arrows
-    and positions above the point.
+    and positions above the point. A label of ``optional`` (indexes) that can only go where it
+    would overlap a label, cross a leader line or leave the plot gets None: the caller numbers
+    its point in a key instead, and the space stays free for the labels after it.
     """
     boxes: list[tuple[float, float, float, float]] = []
-    offsets: list[tuple[float, float]] = []
     angles = (-90, -60, -120, -30, -150, 90, 60, 120, 0, 180, 30, 150, -75, -105, -45, -135, 75, 105, 45, 135)
     candidates = [
         (r * math.cos(math.radians(a)), r * math.sin(math.radians(a))) for r in (30, 52, 78, 108, 140) for a in angles
     ]
     leaders: list[tuple[float, float, float, float]] = []
-    for x, y, text in labels:
+    placed: list[tuple[float, float] | None] = []
+    for k, (x, y, text) in enumerate(labels):
         half_w = (len(text) * _CHAR_PX + 8) / 2
         half_h = _LABEL_H / 2
         best: tuple[float, tuple[float, float]] = (math.inf, candidates[0])
@@ -179,12 +183,12 @@ def _place_labels(
             box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
             cost = i * 0.01
             # Overlapping another label is worse than crossing any number of markers or lines.
-            cost += sum(100.0 + 5.0 * a for a in (_overlap(box, b) for b in boxes) if a > 0)
+            cost += sum(_CLASH + 5.0 * a for a in (_overlap(box, b) for b in boxes) if a > 0)
             # So are leader lines that cross each other or run through a label.
             mine = _leader(x, y, box)
-            cost += sum(100.0 for seg in leaders if _segments_cross(mine, seg))
-            cost += sum(100.0 for seg in leaders if _segment_hits_box(seg, box))
-            cost += sum(100.0 for b in boxes if _segment_hits_box(mine, b))
+            cost += sum(_CLASH for seg in leaders if _segments_cross(mine, seg))
+            cost += sum(_CLASH for seg in leaders if _segment_hits_box(seg, box))
+            cost += sum(_CLASH for b in boxes if _segment_hits_box(mine, b))
             cost += sum(
                 1.0 for mx, my in obstacles if box[0] - 3 <= mx <= box[2] + 3 and box[1] - 3 <= my <= box[3] + 3
             )
@@ -192,12 +196,19 @@ def _place_labels(
             cost += outside * 10.0
             if cost < best[0]:
                 best = (cost, (dx, dy))
+        if optional is not None and k in optional and best[0] >= _CLASH:
+            placed.append(None)
+            continue
         dx, dy = best[1]
         cx, cy = x + dx, y + dy
         boxes.append((cx - half_w, cy - half_h, cx + half_w, cy + half_h))
         leaders.append(_leader(x, y, boxes[-1]))
-        offsets.append((round(dx, 1), round(dy, 1)))
-    return offsets
+        placed.append((round(dx, 1), round(dy, 1)))
+    return placed
+
+
+_CLASH = 100.0
+"""A placement cost this high means the label overlaps another, a leader line crosses, or it leaves the plot."""
 
 
 def _leader(x: float, y: float, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:

@@ -133,7 +133,7 @@ def cost_of_quality(
     >>> [(p.date.isoformat(), p.model) for p in c.points[:2]]
     [('2024-06-19', 'claude-3-haiku-20240307'), ('2024-07-24', 'gpt-4o-mini-2024-07-18')]
     >>> round(c.fall_from_bar_pct, 1)
-    99.8
+    99.9
     """
     if catalog.date is not None:
         raise AdvisorError(

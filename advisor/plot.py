@@ -130,9 +130,26 @@ def plot_frontier(
     providers = sorted({o.provider or "unknown" for o in p.options}, key=str.casefold)
     colour = provider_colours(view)
     sources = _score_sources(view, [o.id for o in p.options], benchmark, category)
-    # Points without a label get a number, cheapest first, and a key below the chart names them:
+    # The frontier's models (and the recommendation) are named beside their points where a label
+    # fits clear of the others; best scores first: they take the free space above the frontier.
+    pareto = sorted(front.pareto, key=lambda o: x_of[o.id])
+    step_x = [x_of[o.id] for o in pareto] + [max(xs)]
+    step_y = [o.score for o in pareto] + [pareto[-1].score]
+    labelled = list({pt.option.id: pt.option for pt in front.points}.values())
+    if rec is not None and rec.choice.id not in {o.id for o in labelled}:
+        labelled.append(rec.choice)
+    labelled.sort(key=lambda o: (-o.score if p.higher_is_better else o.score, x_of[o.id]))
+    px = _Pixels((x_range[0], x_range[1]), (y_range[0], y_range[1]), log_x=True)
+    obstacles = [px(x_of[o.id], o.score) for o in p.options] + px.step_samples(step_x, step_y)
+    placed = _place_labels(
+        [(*px(x_of[o.id], o.score), o.name) for o in labelled],
+        obstacles,
+        px,
+        optional={i for i, o in enumerate(labelled) if rec is None or o.id != rec.choice.id},
+    )
+    # Every other point gets a number, cheapest first, and a key below the chart names them:
     # a reader of the PNG (no hover) can tell every point apart.
-    named = {pt.option.id for pt in front.points} | ({rec.choice.id} if rec is not None else set())
+    named = {o.id for o, at in zip(labelled, placed, strict=True) if at is not None}
     unnamed = sorted((o for o in p.options if o.id not in named), key=lambda o: (x_of[o.id], -o.score, o.id))
     number = {o.id: i for i, o in enumerate(unnamed, 1)}
     for prov in providers:
@@ -169,9 +186,6 @@ def plot_frontier(
             )
         )
 
-    pareto = sorted(front.pareto, key=lambda o: x_of[o.id])
-    step_x = [x_of[o.id] for o in pareto] + [max(xs)]
-    step_y = [o.score for o in pareto] + [pareto[-1].score]
     fig.add_trace(
         go.Scatter(
             x=step_x,
@@ -268,16 +282,11 @@ def plot_frontier(
             )
         )
 
-    labelled = list({pt.option.id: pt.option for pt in front.points}.values())
-    if rec is not None and rec.choice.id not in {o.id for o in labelled}:
-        labelled.append(rec.choice)
-    # Best scores first: they take the free space above the frontier, the rest fit around them.
-    labelled.sort(key=lambda o: (-o.score if p.higher_is_better else o.score, x_of[o.id]))
-    px = _Pixels((x_range[0], x_range[1]), (y_range[0], y_range[1]), log_x=True)
-    obstacles = [px(x_of[o.id], o.score) for o in p.options] + px.step_samples(step_x, step_y)
-    placed = _place_labels([(*px(x_of[o.id], o.score), o.name) for o in labelled], obstacles, px)
     annotations = []
-    for o, (ax, ay) in zip(labelled, placed, strict=True):
+    for o, at in zip(labelled, placed, strict=True):
+        if at is None:
+            continue
+        ax, ay = at
         chosen = rec is not None and o.id == rec.choice.id
         annotations.append(
             {
@@ -525,7 +534,7 @@ def history_figure(
             "font": {"size": 11},
             "bgcolor": "rgba(255,255,255,0.85)",
         }
-        for p, (ax, ay) in zip(changes, placed, strict=True)
+        for p, (ax, ay) in zip(changes, (at for at in placed if at is not None), strict=True)
     ]
     fall = data.fall_pct
     span = f"{found[0].date} to {found[-1].date}"

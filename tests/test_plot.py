@@ -64,7 +64,7 @@ def test_frontier_figure(july: advisor.Catalog) -> None:
     points = [t for t in fig.data if t.name in providers]
     # every priced and scored model is drawn once, in its provider's trace, with its 95% CI
     assert [t.name for t in points] == providers
-    assert sum(len(t.x) for t in points) == len(p.options) == 25
+    assert sum(len(t.x) for t in points) == len(p.options) == 36
     by_id = {o.id: o for o in p.options}
     for t in points:
         drawn = {(x, y) for x, y in zip(t.x, t.y, strict=True)}
@@ -237,7 +237,7 @@ def test_history_figure() -> None:
     assert set(own.y) == {37.5}  # type: ignore[attr-defined]
     assert fig.layout.yaxis.type == "log"
     assert fig.layout.yaxis.title.text.startswith("Cheapest qualifying cost, USD per 1M tokens")
-    assert "down 88.5% from 2024-06-19 to 2025-08-04" in fig.layout.title.text
+    assert "down 95.5% from 2024-06-19 to 2025-12-11" in fig.layout.title.text
     changes = len({p.model for p in data.points})
     assert len(fig.layout.annotations) == changes
     absolute = plot_history(catalog, bar=1250)

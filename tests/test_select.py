@@ -196,7 +196,7 @@ def test_router_matches_recommend(catalog) -> None:  # type: ignore[no-untyped-d
         (
             {"budget": 1, "metric": "arena-txt"},
             UnknownMetricError,
-            "unknown metric 'arena-txt'; did you mean 'arena-text', 'arena-text/math', 'arena-text-style'?",
+            "unknown metric 'arena-txt'; did you mean 'arena-text'?",
         ),
         (
             {"target": "no-price"},

@@ -144,17 +144,20 @@ def add_wide_option(p: argparse.ArgumentParser) -> None:
     )
 
 
-def load_catalog_from_args(args: argparse.Namespace) -> Catalog:
-    """Load the layered catalog the options describe, print its warnings, and apply ``--as-of``."""
+def load_catalog_from_args(args: argparse.Namespace, *, every_metric: bool = False) -> Catalog:
+    """Load the layered catalog the options describe, print its warnings, and apply ``--as-of``.
+
+    Only the score table of the command's ``--metric`` is read (the bundled catalog has dozens);
+    ``every_metric`` reads them all, for commands that list or offer every metric.
+    """
     from advisor.catalog import DEFAULT_METRIC, load_catalog
 
-    # Read only the score table of the metric the command uses (the bundled catalog has dozens).
     metric = getattr(args, "metric", None) or DEFAULT_METRIC
     catalog = load_catalog(
         *args.catalog,
         bundled=not args.no_bundled,
         updates=not getattr(args, "no_updates", False),
-        metrics=[metric],
+        metrics=None if every_metric else [metric],
     )
     for warning in catalog.warnings:
         print(f"Warning: {warning}", file=sys.stderr)

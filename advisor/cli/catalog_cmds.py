@@ -85,7 +85,7 @@ def _models(args: argparse.Namespace) -> int:
     from advisor.cli.decide import _freshness
     from advisor.listing import metrics, models
 
-    catalog = load_catalog_from_args(args)
+    catalog = load_catalog_from_args(args, every_metric=args.metrics)
     if args.exclude:
         catalog = catalog.filter(exclude=args.exclude)
     if args.metrics:

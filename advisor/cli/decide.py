@@ -119,8 +119,8 @@ def _workload(args: argparse.Namespace, catalog: Catalog) -> Workload:
         raise AdvisorError(str(exc)) from None
 
 
-def _view(args: argparse.Namespace) -> Catalog:
-    catalog = load_catalog_from_args(args)
+def _view(args: argparse.Namespace, *, every_metric: bool = False) -> Catalog:
+    catalog = load_catalog_from_args(args, every_metric=every_metric)
     return catalog.filter(
         provider=args.provider,
         open_weights=args.open_weights,

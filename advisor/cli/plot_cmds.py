@@ -176,7 +176,7 @@ def _frontier(args: argparse.Namespace) -> int:
 def _explore(args: argparse.Namespace) -> int:
     from advisor.explore import explorer_data, write_explorer
 
-    catalog = _view(args)
+    catalog = _view(args, every_metric=True)  # the page offers every metric
     options = {
         "metric": args.metric,
         "workload": _workload(args, catalog),
