@@ -19,14 +19,16 @@ The steps, in order, each a public importer or a curated file:
    (conditional prices keep their dates, announced changes included). An undated price starts at
    the model's release date (models.dev), or the day after the history's last day for a model the
    history prices, whichever is later; its note says the start is not known exactly. A model with
-   neither date gets no undated price. The 1.110.2 map's own keys give retirement dates, sources
-   and successors; the model's own periods end that day.
+   neither date gets no price from the 1.109.1 map, and from the current sources (1.110.2,
+   genai-prices) only from 2026-11-30, the day they are known to be in force. The 1.110.2 map's
+   own keys give retirement dates, sources and successors; the model's own periods end that day.
 5. Scores: every Arena CSV snapshot oldest first (rows no model claims become score-only models),
    every LMArena leaderboard JSON (overall boards of every version; every category of the newest
    raw and style-controlled boards), and Arena-Hard-Auto.
 
 Context windows and max output tokens: models.dev fills what is missing; each model's own LiteLLM
-key (newest map last) replaces them; a figure set by hand in ``models.yaml`` always wins. The build
+key (newest map last) replaces them; a figure set by hand in ``models.yaml`` always wins; a priced
+model still without a window takes the smallest its hosts list in the 1.110.2 map. The build
 prints each step and the join rate of the 2025-12-11 board with its unjoined names.
 """
 
@@ -302,6 +304,8 @@ def rebuild(
         source_key="genai-prices-0.2.3", names_on=NAMES_ON,
     )  # fmt: skip
     reports.append(r.report)
+    cf = _host_windows(r.catalog, _load_json(prices / "litellm_model_prices_and_context_window_pypi-1.110.2.json"))
+    r = ImportResult(cf, r.report)
     from advisor.importers.arena_names import read_arena_names
 
     superseded = {
@@ -330,6 +334,34 @@ def rebuild(
     )  # fmt: skip
     reports.append(r.report)
     return r.catalog, reports, notes
+
+
+def _host_windows(cf: CatalogFile, litellm: object) -> CatalogFile:
+    """A context window for priced models that neither the maker's listing nor models.dev gives:
+    the smallest window the hosts that sell it list in the current LiteLLM map (a request that
+    fits it fits every host the catalog prices it at). The model's notes say where it came from."""
+    from advisor.endpoints import api_names
+
+    assert isinstance(litellm, dict)
+    models = []
+    for m in cf.models:
+        if m.context_window is None and m.prices:
+            listed: dict[str, int] = {}
+            for p in m.prices:
+                if p.host is None:
+                    continue
+                _, key = api_names(m, p.host)
+                entry = litellm.get(key) if key else None
+                window = entry.get("max_input_tokens") if isinstance(entry, dict) else None
+                if isinstance(window, int) and window > 0 and not isinstance(window, bool):
+                    listed[p.host] = min(window, listed.get(p.host, window))
+            if listed:
+                window = min(listed.values())
+                where = ", ".join(f"{h} {w:,}" for h, w in sorted(listed.items()))
+                note = f"Context window: the smallest its hosts list in LiteLLM 1.110.2 ({where})."
+                m = dataclasses.replace(m, context_window=window, notes=f"{m.notes} {note}" if m.notes else note)
+        models.append(m)
+    return dataclasses.replace(cf, models=tuple(models))
 
 
 def _board(cf: CatalogFile, path: Path, day: dt.date, style: bool, categories: dict[str, str] | None) -> ImportResult:
