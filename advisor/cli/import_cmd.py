@@ -111,7 +111,7 @@ def _run(args: argparse.Namespace) -> int:
     base = _read_or_empty(args.into)
     below = None
     if args.catalog or not args.no_bundled:
-        below = load_catalog(*args.catalog, bundled=not args.no_bundled)
+        below = load_catalog(*args.catalog, bundled=not args.no_bundled, metrics=importer.metrics)
     date: dt.date | None = getattr(args, "date", None)
     if date is None and importer.date_in_name:
         date = _date_in_name(args.source)

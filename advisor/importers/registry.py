@@ -74,6 +74,10 @@ class Importer:
     key_prefix: str = ""
     """Default source key: ``PREFIX-DATE`` (or just ``PREFIX`` without a date)."""
     options: tuple[Option, ...] = ()
+    metrics: tuple[str, ...] | None = ()
+    """The metrics whose score tables the catalog below is read with, so that a score it already
+    holds counts as unchanged: None for all of them (a format of many categories); a price or
+    metadata import reads none (faster)."""
 
     def key_for(self, date: dt.date | None) -> str:
         """The default source key of an import dated ``date``."""
@@ -150,6 +154,7 @@ IMPORTERS: Mapping[str, Importer] = {
             url="https://github.com/fboulnois/llm-leaderboard-csv",
             license="MPL-2.0",
             runner="advisor.importers.arena:run_arena",
+            metrics=("arena-text",),
             date_help="snapshot date (default: a YYYY-MM-DD in the file name)",
             date_in_name=True,
             date_required=True,
@@ -162,6 +167,7 @@ IMPORTERS: Mapping[str, Importer] = {
             url="https://github.com/lmarena/arena-catalog",
             license="CC-BY-4.0",
             runner="advisor.importers.arena_json:run",
+            metrics=None,
             date_help="board date (default: a YYYY-MM-DD in the file name)",
             date_in_name=True,
             date_required=True,
@@ -173,6 +179,7 @@ IMPORTERS: Mapping[str, Importer] = {
             url="https://github.com/lmarena/arena-hard-auto",
             license="Apache-2.0",
             runner="advisor.importers.arena:run_arena_hard",
+            metrics=("arena-hard-auto",),
             date_help="leaderboard date (default: the file's date column, or a YYYY-MM-DD in its name)",
             date_in_name=True,
             key_prefix="arena-hard-auto",
