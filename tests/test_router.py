@@ -116,19 +116,42 @@ def test_a_route_says_who_where_what_name_price_score_and_why(bundled: Catalog) 
     router = Router(bundled.view())
     route = router.cheapest(1350)
     assert route is not None
-    # gemma-3-27b-it is cheapest via deepinfra in the bundled catalog ($0.08 in, $0.16 out per 1M tokens)
-    assert (route.id, route.provider, route.host) == ("gemma-3-27b-it", "Google", "deepinfra")
-    assert (route.host_model, route.litellm_model) == ("google/gemma-3-27b-it", "deepinfra/google/gemma-3-27b-it")
-    assert route.usd_per_mtok == pytest.approx((3000 * 0.08 + 1000 * 0.16) / 4000)
-    assert route.usd_per_request == pytest.approx((3000 * 0.08 + 1000 * 0.16) / 1e6)
+    # gpt-oss-120b is cheapest via quicksilverpro in the bundled catalog: genai-prices 0.2.3 prices it
+    # there at $0.03 in, $0.15 out per 1M tokens from 2026-10-19; arena-text 1365.17 on the 2025-12-11 board
+    assert (route.id, route.provider, route.host) == ("gpt-oss-120b", "OpenAI", "quicksilverpro")
+    # its name there is known, but quicksilverpro is a genai-prices provider id LiteLLM cannot call
+    assert (route.host_model, route.litellm_model) == ("gpt-oss-120b", None)
+    assert route.usd_per_mtok == pytest.approx((3000 * 0.03 + 1000 * 0.15) / 4000)
+    assert route.usd_per_request == pytest.approx((3000 * 0.03 + 1000 * 0.15) / 1e6)
     assert route.cost == route.usd_per_mtok
-    assert (route.score, route.ci_lower, route.ci_upper, route.metric) == (1357, 1353, 1361, "arena-text")
-    assert "cheapest route meeting the arena-text bar" in route.reason and "deepinfra" in route.reason
+    assert (route.score, route.ci_lower, route.ci_upper, route.metric) == (
+        1365.1673237680434,
+        1360.791834439859,
+        1369.5428130962277,
+        "arena-text",
+    )
+    assert "cheapest route meeting the arena-text bar" in route.reason and "quicksilverpro" in route.reason
     # the same object every time: nothing is allocated per query
     assert router.cheapest(1351) is route
-    own = Router(bundled.view().filter(provider="OpenAI")).cheapest(1280)
-    assert own is not None and own.host is None and own.litellm_model == f"openai/{own.id}"
-    assert "via its maker" in own.reason
+    # the next host is one LiteLLM names: wandb at $0.03 in, $0.17 out (LiteLLM map 1.109.1, unchanged in 1.110.2)
+    (_, hosted) = router.fallbacks(1).cheapest(1350)
+    assert (hosted.host, hosted.host_model, hosted.litellm_model) == (
+        "wandb",
+        "openai/gpt-oss-120b",
+        "wandb/openai/gpt-oss-120b",
+    )
+    assert hosted.usd_per_mtok == pytest.approx((3000 * 0.03 + 1000 * 0.17) / 4000)
+    own = Router(bundled.view().filter(provider="Google", open_weights=False)).cheapest(1280)
+    assert own is not None and own.host is None and own.litellm_model == f"gemini/{own.id}"
+    assert own.id == "gemini-2.0-flash-lite" and "via its maker" in own.reason
+    # a reasoning mode the Arena rates separately has no API id of its own: no name is made up for it
+    mode = Router(bundled.view().filter(provider="OpenAI", open_weights=False)).cheapest(1280)
+    assert mode is not None and (mode.id, mode.host, mode.host_model, mode.litellm_model) == (
+        "gpt-5-nano-high",
+        None,
+        None,
+        None,
+    )
 
 
 def test_api_names(bundled: Catalog) -> None:
@@ -142,6 +165,14 @@ def test_api_names(bundled: Catalog) -> None:
     assert api_names(llama, "bedrock") == ("meta.llama3-70b-instruct-v1:0", "bedrock/meta.llama3-70b-instruct-v1:0")
     assert api_names(llama, "fireworks_ai")[1] == "fireworks_ai/accounts/fireworks/models/llama-v3-70b-instruct"
     assert api_names(llama, "nowhere") == (None, None)
+    # a genai-prices host id is no LiteLLM provider: its name is known, no LiteLLM string is made up
+    gemma = view.get("gemma-3n-e4b-it")
+    assert api_names(gemma, "huggingface_together") == ("google/gemma-3n-E4B-it", None)
+    # OpenRouter ids are spelled alike everywhere: a genai-prices OpenRouter name is a LiteLLM string
+    assert api_names(gemma, "openrouter") == ("google/gemma-3n-e4b-it", "openrouter/google/gemma-3n-e4b-it")
+    # a reasoning mode: the alias under its maker's LiteLLM provider, else no name at all
+    assert api_names(view.get("deepseek-v3.2-thinking"), None) == ("deepseek-reasoner", "deepseek/deepseek-reasoner")
+    assert api_names(view.get("gpt-5.1-high"), None) == (None, None)
     assert endpoint(llama, "groq") == "groq"
 
 
