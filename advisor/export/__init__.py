@@ -4,8 +4,10 @@ A :class:`GatewayPlan` is what any gateway needs: named tiers, each a ranked lis
 choice, then fallbacks that also meet the tier's bar, other providers and hosts first), and the
 tiers to fall back to after them. It comes from a recommendation (one tier: a quality bar and/or
 a budget) or from the frontier (``tiers`` quality levels spread along it, cheapest first, each
-falling back to the better tiers). Export targets are a registry, :data:`TARGETS`: each turns a
-plan into a gateway's own config text; the CLI's ``advisor export TARGET`` iterates it.
+falling back to the better tiers). Export targets are a registry, :data:`TARGETS`: each says which
+routes its gateway can call (a plan for it is made from those only, so the choice and every
+fallback are in the config) and turns a plan into the gateway's own config text; the CLI's
+``advisor export TARGET`` iterates it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from advisor.errors import AdvisorError, NoCandidateError
 
 if TYPE_CHECKING:  # the CLI reads TARGETS to build its parser: numpy loads only when a plan is made
     from advisor.router import Route
+    from advisor.schema import Model, PricePeriod
     from advisor.workload import Per, Workload
 
 
@@ -58,7 +61,8 @@ class GatewayConfig:
     suffix: str
     plan: GatewayPlan
     skipped: tuple[str, ...]
-    """Routes the gateway cannot call because the catalog does not know its name for them."""
+    """Routes the gateway cannot call because the catalog does not know its name for them (only a
+    bar's reference model, kept priced so it can set the bar, can be one)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,6 +74,8 @@ class ExportTarget:
     suffix: str
     render: Callable[[GatewayPlan], tuple[str, tuple[str, ...]]]
     """Returns the config text and the routes it had to leave out (``id via host``)."""
+    calls: Callable[[Model, PricePeriod], bool]
+    """Whether the gateway can call the model where the price period sells it."""
 
 
 def _litellm(plan: GatewayPlan) -> tuple[str, tuple[str, ...]]:
@@ -84,18 +90,32 @@ def _openrouter(plan: GatewayPlan) -> tuple[str, tuple[str, ...]]:
     return render(plan)
 
 
+def _litellm_calls(model: Model, period: PricePeriod) -> bool:
+    from advisor.export.litellm import calls
+
+    return calls(model, period)
+
+
+def _openrouter_calls(model: Model, period: PricePeriod) -> bool:
+    from advisor.export.openrouter import calls
+
+    return calls(model, period)
+
+
 TARGETS: Mapping[str, ExportTarget] = {
     "litellm": ExportTarget(
         "litellm",
         "LiteLLM Router / proxy config: model_list with one model group per route, router_settings.fallbacks",
         ".yaml",
         _litellm,
+        _litellm_calls,
     ),
     "openrouter": ExportTarget(
         "openrouter",
         "OpenRouter request fields: a ranked `models` list per tier (OpenRouter tries them in order)",
         ".json",
         _openrouter,
+        _openrouter_calls,
     ),
 }
 """The export targets, by name: adding a gateway is adding an entry."""
@@ -115,6 +135,7 @@ def plan(
     fallbacks: int = 3,
     tiers: int = 3,
     name: str = "advisor",
+    usable: Callable[[Model, PricePeriod], bool] | None = None,
 ) -> GatewayPlan:
     """The tiers a gateway config holds: from a recommendation when a bar or budget is given, else the frontier.
 
@@ -124,6 +145,10 @@ def plan(
     budget. Otherwise ``tiers`` tiers (``name-1`` cheapest ... ``name-N`` best), each the cheapest
     route reaching a quality level spread evenly along the frontier, with its fallbacks; each tier
     falls back to the better tiers after its own routes.
+
+    ``usable`` (an export target's :attr:`ExportTarget.calls`) keeps only the routes a gateway can
+    call, so the choice and the fallbacks are all in its config; a bar's reference model (``target``,
+    ``vs``) that keeps none keeps all its prices, since the bar needs it.
     """
     bars = sum(x is not None for x in (target, min_score, min_win_rate))
     if bars > 1:
@@ -140,6 +165,8 @@ def plan(
     from advisor.workload import PER_UNITS, Workload
 
     view = catalog.view()
+    if usable is not None:
+        view = _callable(view, usable, {view.resolve(n) for n in (target, vs) if n is not None})
     w = workload or Workload()
     router = Router(view, metric=metric, metrics=[metric], workload=w, per=per)
     many = router.fallbacks(fallbacks)
@@ -182,6 +209,18 @@ def plan(
     return GatewayPlan(tuple(made_tiers), falls, metric, unit, router.as_of, w, source, names)
 
 
+def _callable(view: Catalog, usable: Callable[[Model, PricePeriod], bool], references: set[str]) -> Catalog:
+    """The view with only the price periods ``usable`` accepts (a reference left with none keeps all)."""
+    models = []
+    for m in view.models:
+        kept = tuple(p for p in m.prices if usable(m, p))
+        if len(kept) == len(m.prices) or (not kept and m.id in references):
+            models.append(m)
+        else:
+            models.append(dataclasses.replace(m, prices=kept))
+    return dataclasses.replace(view, models=tuple(models))
+
+
 def _names(view: Catalog, routes: Sequence[Route]) -> dict[str, tuple[str, ...]]:
     found = {}
     for r in routes:
@@ -206,7 +245,8 @@ def export_config(
     tiers: int = 3,
     name: str = "advisor",
 ) -> GatewayConfig:
-    """A gateway config (``target``: a key of :data:`TARGETS`) for the plan :func:`plan` makes.
+    """A gateway config (``target``: a key of :data:`TARGETS`) for the plan :func:`plan` makes
+    from the routes that gateway can call.
 
     ``target_model`` is :func:`plan`'s ``target`` (the model not to be statistically worse than).
 
@@ -214,7 +254,7 @@ def export_config(
     >>> from advisor import load_catalog
     >>> cfg = export_config(load_catalog().as_of(dt.date(2024, 7, 24)), "litellm", target_model="gpt-4o", fallbacks=1)
     >>> [r.litellm_model for r in cfg.plan.tiers[0].routes]
-    ['openai/gpt-4o-mini-2024-07-18', 'openai/gpt-4o-2024-05-13']
+    ['openai/gpt-4o-mini-2024-07-18', 'openrouter/openai/gpt-4o-2024-05-13']
     """
     chosen = TARGETS.get(target)
     if chosen is None:
@@ -232,6 +272,7 @@ def export_config(
         fallbacks=fallbacks,
         tiers=tiers,
         name=name,
+        usable=chosen.calls,
     )
     text, skipped = chosen.render(made)
     return GatewayConfig(chosen.name, text, chosen.suffix, made, skipped)

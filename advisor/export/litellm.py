@@ -14,6 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from advisor.export import GatewayPlan
+    from advisor.schema import Model, PricePeriod
+
+
+def calls(model: Model, period: PricePeriod) -> bool:
+    """Whether LiteLLM can call the model where ``period`` sells it: the catalog knows a LiteLLM string there."""
+    from advisor.endpoints import api_names
+
+    return api_names(model, period.host)[1] is not None
 
 
 def config(plan: GatewayPlan) -> tuple[dict[str, Any], tuple[str, ...]]:

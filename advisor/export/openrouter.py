@@ -13,6 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from advisor.export import GatewayPlan
+    from advisor.schema import Model, PricePeriod
+
+
+def calls(model: Model, period: PricePeriod) -> bool:
+    """Whether OpenRouter can serve the model (it picks the host itself): the catalog knows its OpenRouter id."""
+    from advisor.endpoints import openrouter_name
+
+    return openrouter_name(model) is not None
 
 
 def fields(plan: GatewayPlan) -> tuple[dict[str, Any], tuple[str, ...]]:
