@@ -552,6 +552,22 @@ class Catalog:
                 by_day[s.as_of] = by_day.get(s.as_of, 0) + 1
         return sizes
 
+    def scores_for(self, benchmark: str, category: str = "overall") -> Mapping[str, Score]:
+        """Model id -> its newest score on a metric (what :func:`score_of` finds), built once per
+        metric: a decision looks up every model's score, and a view keeps dozens per model."""
+        return self._score_index.get((benchmark, category), {})
+
+    @functools.cached_property
+    def _score_index(self) -> dict[tuple[str, str], dict[str, Score]]:
+        index: dict[tuple[str, str], dict[str, Score]] = {}
+        for m in self.models:
+            for s in m.scores:
+                by_model = index.setdefault((s.benchmark, s.category), {})
+                best = by_model.get(m.id)
+                if best is None or s.as_of > best.as_of:  # as score_of: the first of the newest
+                    by_model[m.id] = s
+        return index
+
     @functools.cached_property
     def _scored_metrics(self) -> frozenset[str]:
         """Metric keys with at least one score here (computed once: a router checks every metric)."""

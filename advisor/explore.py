@@ -17,7 +17,7 @@ import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor._chart import provider_colours
 from advisor._io import atomic_write_text
@@ -25,6 +25,10 @@ from advisor.catalog import DEFAULT_METRIC, Catalog
 from advisor.errors import AdvisorError, NoCandidateError
 from advisor.money import HEADERS, SIGNIFICANT, UNITS
 from advisor.workload import Per, Workload
+
+if TYPE_CHECKING:
+    from advisor.select import CostsOf
+    from advisor.workload import ModelCost
 
 __all__ = ["BLEND_STOPS", "explorer_data", "explorer_html", "write_explorer"]
 
@@ -82,7 +86,8 @@ def explorer_data(
     and, per blend of :func:`blend_workloads`, their cost in the unit ``per`` names (None where a
     model is not in the pool at that blend).
     """
-    from advisor.select import pool
+    from advisor.select import _pool
+    from advisor.workload import model_costs
 
     view = catalog.view()
     view.check_metric(metric)
@@ -92,16 +97,19 @@ def explorer_data(
     target_id = view.resolve(target) if target is not None else None
     models: dict[str, dict[str, Any]] = {}
     out_metrics = []
+    # Every model is priced once per blend; each metric's pools take their models' costs from that.
+    priced = [{c.id: c for c in model_costs(view.models, b)[0]} for b in blends]
+
+    def costs_of(known: dict[str, ModelCost]) -> CostsOf:
+        return lambda ms: (tuple(known[m.id] for m in ms if m.id in known), [m.id for m in ms if m.id not in known])
+
     for name in wanted:
         benchmark, category = view.check_metric(name)
         bench = view.benchmarks[benchmark]
-        pools = [pool(view, metric=name, workload=b, per=per) for b in blends]
-        ids: list[str] = []
-        seen: set[str] = set()
-        for m in view.models:  # pool order is the view's order: keep it for ties
-            if m.id not in seen and any(m.id in {o.id for o in p.options} for p in pools):
-                ids.append(m.id)
-                seen.add(m.id)
+        pools = [_pool(view, name, b, per, None, costs_of(known)) for b, known in zip(blends, priced, strict=True)]
+        in_a_pool = {o.id for p in pools for o in p.options}
+        # pool order is the view's order: keep it for ties
+        ids: list[str] = list(dict.fromkeys(m.id for m in view.models if m.id in in_a_pool))
         if len(ids) < 2 and name != metric:
             continue
         first: dict[str, Any] = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -100,18 +100,29 @@ def pool(
     keeps the catalog's own values. Reasoning modes are priced as the view gives them (their base
     model's prices; see :func:`~advisor.workload.model_costs`).
     """
+    w = workload or Workload()
+    return _pool(catalog.view(), metric, w, per, models, lambda ms: model_costs(ms, w))
+
+
+CostsOf = Callable[[list[Model]], tuple[Sequence[ModelCost], Sequence[str]]]
+"""Costs of the workload for some models, and the ids of the unpriced ones (:func:`model_costs`)."""
+
+
+def _pool(
+    view: Catalog, metric: str | None, w: Workload, per: Per, models: Sequence[Model] | None, costs_of: CostsOf
+) -> Pool:
+    """:func:`pool` with the costs from ``costs_of`` (the explorer prices every model once per
+    blend and shares that across metrics)."""
     from advisor.freshness import freshness
 
-    view = catalog.view()
     benchmark = view.check_metric(metric)[0] if metric is not None else ""
     if per not in PER_UNITS:
         raise AdvisorError(f"per must be one of {', '.join(PER_UNITS)}, got {per!r}")
-    w = workload or Workload()
     if per == "month" and w.requests_per_month is None:
         raise AdvisorError("costs per month need the number of requests per month (--requests)")
     day = view.date or dt.date.today()
     kept, left = _gate(view, models, w, metric, checked=True)
-    costs, unpriced = model_costs([m for m, _ in kept], w)
+    costs, unpriced = costs_of([m for m, _ in kept])
     left.extend((LeftOut(mid, "no price", "unpriced"), (0, mid)) for mid in unpriced)
     by_id = {c.id: c for c in costs}
     options = []
@@ -172,6 +183,8 @@ def _gate(
     day = view.date or dt.date.today()
     left: list[tuple[LeftOut, _SortKey]] = []
     kept: list[tuple[Model, Score | None]] = []
+    scored = view.scores_for(benchmark, category) if metric is not None else {}
+    own = view._by_id
     for m in models if models is not None else view.models:
         if m.retired is not None and m.retired <= day:
             succ = f" (successor: {m.successor})" if m.successor else ""
@@ -181,7 +194,12 @@ def _gate(
         if too_large is not None:
             left.append((LeftOut(m.id, too_large, "too-large"), (0, m.id)))
             continue
-        s = score_of(m, benchmark, category) if metric is not None else None
+        if metric is None:
+            s = None
+        elif own.get(m.id) is m:  # the view's own model: its score is indexed
+            s = scored.get(m.id)
+        else:
+            s = score_of(m, benchmark, category)
         if metric is not None and s is None:
             if m.prices:
                 newest = -(m.released or dt.date.min).toordinal()
