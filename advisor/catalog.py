@@ -182,8 +182,15 @@ def merge_layers(files: Sequence[LoadedFile], metrics: Iterable[str] | None = No
         file_problems: list[Problem] = []
 
         at = lf.positions if lf.positions is not None else range(len(cf.models))
+        # Entries past the file's own models are made by its score tables: their problems are
+        # reported at the table's first row of the model, not in the YAML.
+        tables = _TableScores(lf, file_problems, wanted, sources, benchmarks)
+        entries = tables.entries
 
         def bad(i: int, model_id: str, msg: str, *path: str | int) -> None:
+            if i >= len(at):  # noqa: B023
+                file_problems.append(tables.where(model_id, msg))  # noqa: B023
+                return
             loc = ("models", at[i], *path)  # noqa: B023
             field = field_path(path)
             file_problems.append(Problem(label, msg, None, model_id, field, loc=loc))  # noqa: B023
@@ -191,19 +198,20 @@ def merge_layers(files: Sequence[LoadedFile], metrics: Iterable[str] | None = No
         seen: dict[str, int] = {}  # model id -> the entry of this file that named it
         look_alikes: list[Problem] = []
         looks = _LookAlikes(models) if lf is not files[0] else None
-        entries = _with_table_scores(lf, file_problems, wanted) if cf.score_tables else cf.models
         unloaded.update(m for m in cf.score_tables if wanted is not None and m not in wanted)
         for i, entry in enumerate(entries):
-            _check_references(entry, i, sources, benchmarks, bad)
+            if i < len(at):  # a table's scores are checked as the table is read
+                _check_references(cf.models[i], i, sources, benchmarks, bad)
             target, ambiguity = _existing_target(entry, models, names)
             if ambiguity:
                 bad(i, entry.id, ambiguity, "id")
                 continue
             if target is not None and target in seen:
                 first = seen[target]
-                if cf.models[first].id.casefold() != entry.id.casefold():  # else a duplicate id, reported already
-                    why = (
-                        f"names the same model as models[{at[first]}] ({target!r}); give each model one entry per file"
+                if i >= len(at) or entries[first].id.casefold() != entry.id.casefold():  # else reported already
+                    other = f"models[{at[first]}]" if first < len(at) else repr(entries[first].id)
+                    why = f"names the same model as {other} ({target!r}); " + (
+                        "give each model one entry per file" if i < len(at) else "use one name per model in a file"
                     )
                     bad(i, entry.id, why, "id")
                 continue
@@ -234,8 +242,10 @@ def merge_layers(files: Sequence[LoadedFile], metrics: Iterable[str] | None = No
             ):
                 field = "retired" if entry.retired is not None else "released"
                 bad(i, entry.id, f"retired on {merged.retired}, before its release on {merged.released}", field)
-            if looks is not None:
+            if looks is not None and i < len(at):
                 look_alikes.extend(looks.check(entry, merged.id, label, at[i]))
+            elif looks is not None:
+                look_alikes.extend(tables.where(entry.id, p.message) for p in looks.check(entry, merged.id, label, i))
             seen[merged.id] = i
             names.add(merged)
             models[merged.id] = merged
@@ -278,26 +288,77 @@ class _LookAlikes:
         return out
 
 
-def _with_table_scores(lf: LoadedFile, problems: list[Problem], metrics: frozenset[str] | None) -> tuple[Model, ...]:
-    """The file's model entries with the scores of its score tables for ``metrics`` (None: all) added."""
-    from advisor.score_table import read_score_table
+class _TableScores:
+    """A file's model entries with the scores of its score tables for ``metrics`` (None: all) added.
 
-    folder = Path(lf.label).parent
-    by_model: dict[str, list[Score]] = {}
-    for metric, table in sorted(lf.data.score_tables.items()):
-        if metrics is not None and metric not in metrics:
-            continue
-        try:
-            for model_id, scores in read_score_table(folder / table, metric).items():
+    ``entries`` holds the file's own models first (with their table scores), then one entry per
+    model only the tables name. Each table's sources and benchmark are checked here, once per
+    distinct value, so a problem names the table (and the line) that uses them.
+    """
+
+    def __init__(
+        self,
+        lf: LoadedFile,
+        problems: list[Problem],
+        metrics: frozenset[str] | None,
+        sources: Mapping[str, Source],
+        benchmarks: Mapping[str, Benchmark],
+    ) -> None:
+        from advisor.score_table import read_score_table
+
+        self.first_table: dict[str, Path] = {}  # model id -> the first table that scores it
+        self.entries: tuple[Model, ...] = lf.data.models
+        if not lf.data.score_tables:
+            return
+        folder = Path(lf.label).parent
+        by_model: dict[str, list[Score]] = {}
+        for metric, table in sorted(lf.data.score_tables.items()):
+            if metrics is not None and metric not in metrics:
+                continue
+            benchmark = parse_metric(metric)[0]
+            if benchmark not in benchmarks:
+                message = f"unknown benchmark {benchmark!r} (define it under benchmarks:)"
+                problems.append(
+                    Problem(lf.label, message, None, None, f"score_tables.{metric}", ("score_tables", metric))
+                )
+                continue
+            path = folder / table
+            try:
+                rows = read_score_table(path, metric)
+            except CatalogError as exc:
+                problems.extend(exc.problems)
+                continue
+            for source in sorted({s.source for scores in rows.values() for s in scores} - sources.keys()):
+                message = f"unknown source {source!r} (define it under sources:)"
+                problems.append(Problem(os.fspath(path), message, _table_line(path, 8, source)))
+            for model_id, scores in rows.items():
                 by_model.setdefault(model_id, []).extend(scores)
-        except CatalogError as exc:
-            problems.extend(exc.problems)
-    entries = []
-    for entry in lf.data.models:
-        extra = by_model.pop(entry.id, None)
-        entries.append(dataclasses.replace(entry, scores=entry.scores + tuple(extra)) if extra else entry)
-    entries.extend(Model(id=model_id, scores=tuple(scores)) for model_id, scores in by_model.items())
-    return tuple(entries)
+                self.first_table.setdefault(model_id, path)
+        entries = []
+        for entry in lf.data.models:
+            extra = by_model.pop(entry.id, None)
+            entries.append(dataclasses.replace(entry, scores=entry.scores + tuple(extra)) if extra else entry)
+        entries.extend(Model(id=model_id, scores=tuple(scores)) for model_id, scores in by_model.items())
+        self.entries = tuple(entries)
+
+    def where(self, model_id: str, message: str) -> Problem:
+        """A problem of the entry the tables made for ``model_id``, at its first row."""
+        path = self.first_table[model_id]
+        return Problem(os.fspath(path), message, _table_line(path, 0, model_id), model_id)
+
+
+def _table_line(path: Path, column: int, value: str) -> int | None:
+    """The number of the first line of a score table whose cell ``column`` is ``value``: a problem
+    found after reading is rare, so the table is read again only then."""
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, line in enumerate(lines[1:], start=2):
+        cells = line.split("\t")
+        if len(cells) > column and cells[column] == value:
+            return number
+    return None
 
 
 def _with_lines(label: str, problems: list[Problem]) -> list[Problem]:

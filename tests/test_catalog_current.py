@@ -194,3 +194,48 @@ def test_layer_score_table_adds_scores(tmp_path: Path) -> None:
     cat = load_catalog(layer, metrics=["arena-text/coding"]).as_of(TODAY)
     (score,) = [s for s in cat.get("gpt-4o-mini").scores if s.category == "coding"]
     assert (score.value, score.ci_lower, score.votes, score.as_of) == (1301.5, 1290.0, 12, D(2026, 11, 1))
+
+
+@pytest.mark.parametrize(
+    ("rows", "line", "message"),
+    [
+        ("gpt-4o-mini\tarena-text\tcoding\t2026-11-01\t1301.5\t\t\t\tmine\nno-such-model-xyz\tarena-text\tcoding\t2026-11-01\t1200\t\t\t\tmine\n",
+         3, "model 'no-such-model-xyz': names no model of the catalogs below this file"),
+        ("gpt-4o-mini\tarena-text\tcoding\t2026-11-01\t1301.5\t\t\t\tmine\ngpt-4o-mini\tarena-text\tcoding\t2026-11-02\t1301.5\t\t\t\ttheirs\n",
+         3, "unknown source 'theirs' (define it under sources:)"),
+        ("gpt-4o-mini\tarena-text\tcoding\t2026-11-01\t1301.5\t\t\t\tmine\ngpt-4o-mini-2024-07-18\tarena-text\tcoding\t2026-11-02\t1300\t\t\t\tmine\n",
+         3, "names the same model as 'gpt-4o-mini' ('gpt-4o-mini-2024-07-18'); use one name per model in a file"),
+    ],
+)  # fmt: skip
+def test_layer_score_table_names_checked_at_its_row(tmp_path: Path, rows: str, line: int, message: str) -> None:
+    """A score table's own rows are checked against the catalogs below it; the problem names the table and row."""
+    (tmp_path / "t.tsv").write_text(HEADER + rows, encoding="utf-8")
+    layer = tmp_path / "layer.yaml"
+    layer.write_text(
+        "schema_version: 1\nsources: {mine: {title: my evals}}\nscore_tables: {arena-text/coding: t.tsv}\n",
+        encoding="utf-8",
+    )
+    (problem,) = validate_catalog(layer).problems
+    assert (problem.file, problem.line) == (str(tmp_path / "t.tsv"), line)
+    assert message in str(problem)
+
+
+def test_layer_score_table_benchmark_must_be_defined(tmp_path: Path) -> None:
+    (tmp_path / "t.tsv").write_text(
+        HEADER + "gpt-4o-mini\tmy-evals\toverall\t2026-11-01\t71.5\t\t\t\tmine\n", encoding="utf-8"
+    )
+    layer = tmp_path / "layer.yaml"
+    layer.write_text(
+        "schema_version: 1\nsources: {mine: {title: my evals}}\nscore_tables: {my-evals: t.tsv}\n", encoding="utf-8"
+    )
+    (problem,) = validate_catalog(layer).problems
+    assert (problem.file, problem.line, problem.field) == (str(layer), 3, "score_tables.my-evals")
+    assert problem.message == "unknown benchmark 'my-evals' (define it under benchmarks:)"
+    layer.write_text(
+        layer.read_text(encoding="utf-8") + "benchmarks: {my-evals: {name: my evals, scale: percent}}\n",
+        encoding="utf-8",
+    )
+    cat = load_catalog(layer, metrics=["my-evals"]).as_of(TODAY)
+    assert [(s.value, s.as_of) for s in cat.get("gpt-4o-mini").scores if s.benchmark == "my-evals"] == [
+        (71.5, D(2026, 11, 1))
+    ]
