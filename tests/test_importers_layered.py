@@ -14,7 +14,7 @@ from advisor.importers import import_litellm
 from advisor.importers.registry import IMPORTERS, ImportRequest
 from advisor.names import NameIndex
 from advisor.periods import end_all, set_price
-from advisor.schema import Alias, CatalogFile, Model, PricePeriod
+from advisor.schema import Alias, CatalogFile, Model, PricePeriod, Source
 
 D = dt.date
 
@@ -27,7 +27,13 @@ def test_readme_arena_import_layer_validates(
     src = shared_data / "arena" / "lmsys_arena_2024-07-24.csv"
     assert main(["catalog", "import", "arena", str(src), "--into", str(into), "--add-new", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert (report["matched"], report["new_models"], report["unmatched"]) == (117, [], [])
+    # 117 rows, 116 models: the board rates the April-2024 Phi-3-mini-4k beside the June-2024 update
+    # that the bundled phi-3-mini-4k-instruct is (its 2024-07-24 score is the June row's 1062).
+    assert (report["matched"], report["unchanged"], report["new_models"]) == (116, 116, [])
+    assert (report["unmatched"], report["ambiguous"]) == ([], [])
+    assert report["skipped"] == [
+        "Phi-3-Mini-4k-Instruct: left out: the catalog's 2024-07-24 score of phi-3-mini-4k-instruct is another row's"
+    ]
     assert validate_catalog(into).ok
     # Every row agrees with the bundled scores, so the layer adds no model.
     assert len(load_catalog(into)) == len(load_catalog())
@@ -182,6 +188,9 @@ def test_arena_json_categories_and_style(shared_data: Path, tmp_path: Path, caps
     assert {"arena-text/coding", "arena-text/math", "arena-text/hard-prompts", "arena-text/creative-writing",
             "arena-text/instruction-following", "arena-text/multi-turn", "arena-text/longer-query",
             "arena-text/english", "arena-text/industry-software", "arena-text-style"} <= metrics  # fmt: skip
+    # Both Phi-3-mini-4k rows name the catalog's phi-3-mini-4k-instruct: the June-2024 row, its alias, gives the score.
+    phi = {(s.benchmark, s.category): s for s in cat.get("phi-3-mini-4k-instruct").scores if s.as_of == D(2025, 12, 11)}
+    assert round(phi[("arena-text", "overall")].value, 2) == 1080.62
     gemini = cat.get("gemini-2.5-pro")
     by_metric = {(s.benchmark, s.category): s for s in gemini.scores}
     # The 2025-12-11 board: gemini-2.5-pro 1464.46 overall (1461.02 .. 1467.90), no vote counts.
@@ -193,6 +202,45 @@ def test_arena_json_categories_and_style(shared_data: Path, tmp_path: Path, caps
     )
     assert overall.votes is None
     assert by_metric[("arena-text-style", "overall")].value != overall.value
+
+
+PHI_APRIL_0619 = "Phi-3-Mini-4k-Instruct,1067,+6/-5,18604,Microsoft,MIT\n"
+PHI_APRIL_0724 = "Phi-3-Mini-4k-Instruct,1066,+5/-4,21159,Microsoft,MIT\n"
+PHI_JUNE_0724 = "Phi-3-Mini-4k-Instruct-June-24,1062,+9/-6,6268,Microsoft,MIT\n"
+
+
+@pytest.mark.parametrize(
+    ("day", "rows", "kept", "reason"),
+    [
+        # A board the catalog has not seen: the row naming the model by its alias (the June-2024
+        # update the catalog joined) wins over the row that only shares the model's id.
+        (D(2026, 11, 1), PHI_APRIL_0724 + PHI_JUNE_0724, (1062.0, 6268),
+         "Phi-3-Mini-4k-Instruct: left out: names phi-3-mini-4k-instruct only by its id, another row by its alias"),
+        # A board the catalog holds: its own score of that day decides, even for the id's row
+        # (the catalog's 2024-06-19 score is that board's 1067 +6/-5, 18,604 votes).
+        (D(2024, 6, 19), PHI_APRIL_0619 + PHI_JUNE_0724, (1067.0, 18604),
+         "Phi-3-Mini-4k-Instruct-June-24: left out: the catalog's 2024-06-19 score of phi-3-mini-4k-instruct "
+         "is another row's"),
+    ],
+)  # fmt: skip
+def test_arena_rows_naming_one_model(day: dt.date, rows: str, kept: tuple[float, int], reason: str) -> None:
+    """Two rows of one board naming one model with different figures: one row decides, the other is
+    reported. Rows are the real Phi-3-mini-4k rows of the 2024-06-19 and 2024-07-24 CSVs, put
+    together on one board by the test."""
+    from advisor.importers.arena import import_arena
+
+    board = ("model,arena_elo,95_pct_ci,votes,organization,license\n" + rows).encode()
+    result = import_arena(
+        CatalogFile(schema_version=1), board, below=load_catalog(metrics=["arena-text"]), label="board.csv",
+        as_of=day, source_key=f"arena-{day}", source=Source(title="a board"),
+    )  # fmt: skip
+    assert (result.report.matched, result.report.ambiguous, result.report.skipped) == (1, (), (reason,))
+    layer = {m.id: m for m in result.catalog.models}
+    if day == D(2026, 11, 1):
+        assert [(s.value, s.votes, s.as_of) for s in layer["phi-3-mini-4k-instruct"].scores] == [(*kept, day)]
+    else:  # the catalog holds that day's score already: nothing to write
+        (score,) = [s for s in load_catalog().get("phi-3-mini-4k-instruct").scores if s.as_of == day]
+        assert ((score.value, score.votes), result.report.unchanged, layer) == (kept, 1, {})
 
 
 @pytest.mark.parametrize(

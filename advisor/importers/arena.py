@@ -221,8 +221,8 @@ def import_score_rows(
     ``metrics`` gives rows per ``(benchmark, category)``; without it ``rows`` are one metric.
     Names are matched on ``as_of``; rows no model claims become new models with ``add_new``.
     ``benchmarks`` are added to the layer where the catalog lacks them (default :data:`BENCHMARKS`).
-    When several rows with different figures name one model, rows whose name is in ``superseded``
-    (name -> reason) are left out and reported; if one row remains it is imported.
+    When several rows with different figures name one model, :class:`_ModelsRow` picks the row
+    that gives its score (rows whose name is in ``superseded``, name -> reason, give way first).
     """
     ws = Workspace(base, below, source_key=source_key, source=source, benchmarks=benchmarks or BENCHMARKS)
     boards = dict(metrics) if metrics is not None else {(benchmark, category): rows}
@@ -265,13 +265,10 @@ def import_score_rows(
             if len(hits) == 1:
                 by_model.setdefault(hits[0], []).append(row)
         for model_id, model_rows in by_model.items():
-            figures = {(r.value, r.ci_lower, r.ci_upper, r.votes) for r in model_rows}
-            if len(figures) > 1 and gives_way:
-                kept = [r for r in model_rows if r.model.casefold() not in gives_way]
-                if len(kept) == 1:
-                    skipped.extend(f"{r.model}: {gives_way[r.model.casefold()]}" for r in model_rows if r not in kept)
-                    model_rows = kept
-                    figures = {(r.value, r.ci_lower, r.ci_upper, r.votes) for r in model_rows}
+            if len({_figures(r) for r in model_rows}) > 1:
+                rule = _ModelsRow(ws.models[model_id], bench, cat, as_of, make_score)
+                model_rows = rule.choose(model_rows, gives_way, skipped)
+            figures = {_figures(r) for r in model_rows}
             if len(figures) > 1:
                 names = sorted({r.model for r in model_rows})
                 ambiguous.add(f"{' / '.join(names)} (several rows for {model_id} with different figures)")
@@ -292,6 +289,71 @@ def import_score_rows(
         new_models=new_models, unmatched=unmatched, ambiguous=ambiguous, skipped=skipped,
     )  # fmt: skip
     return ImportResult(ws.layer(), report)
+
+
+def _figures(row: _Row) -> tuple[float, float | None, float | None, int | None]:
+    return (row.value, row.ci_lower, row.ci_upper, row.votes)
+
+
+@dataclass(frozen=True)
+class _ModelsRow:
+    """Which of several rows of one board, naming one model with different figures, gives its score.
+
+    A board can rate two releases behind names that the catalog joins to one model (LMArena rates
+    ``phi-3-mini-4k-instruct``, the April-2024 weights, beside ``phi-3-mini-4k-instruct-june-2024``,
+    the update that replaced them and the only one sold). In order, the first rule that leaves one
+    row decides (each narrows the rows the earlier ones kept), and every row left out is reported
+    as skipped with the reason:
+
+    1. names given as ``superseded`` give way (the catalog rebuild's hand-made list);
+    2. the row whose figures are the catalog's own score of this metric on this date (the board
+       was joined before: the catalog already chose);
+    3. rows naming the model by one of its aliases beat rows naming it only by its id (an Arena
+       name the catalog lists as an alias was joined to it; an id spelled like another row's name
+       is not a join).
+
+    When no rule leaves exactly one row the caller reports the model as ambiguous.
+    """
+
+    model: Model
+    benchmark: str
+    category: str
+    as_of: dt.date
+    make_score: Callable[[_Row], Score]
+
+    def choose(self, rows: list[_Row], gives_way: Mapping[str, str], skipped: list[str]) -> list[_Row]:
+        known = {
+            (s.value, s.ci_lower, s.ci_upper, s.votes)
+            for s in self.model.scores
+            if (s.benchmark, s.category, s.as_of) == (self.benchmark, self.category, self.as_of)
+        }
+        aliases = {a.name.casefold() for a in self.model.aliases} - {self.model.id.casefold()}
+        rules: tuple[tuple[Callable[[_Row], bool], Callable[[_Row], str]], ...] = (
+            (lambda r: r.model.casefold() not in gives_way, lambda r: gives_way[r.model.casefold()]),
+            (
+                lambda r: _figures(self._scored(r)) in known,
+                lambda r: f"left out: the catalog's {self.as_of} score of {self.model.id} is another row's",
+            ),
+            (
+                lambda r: r.model.casefold() in aliases,
+                lambda r: f"left out: names {self.model.id} only by its id, another row by its alias",
+            ),
+        )
+        left_out: list[str] = []
+        for keep, why in rules:
+            kept = [r for r in rows if keep(r)]
+            if kept:
+                left_out.extend(f"{r.model}: {why(r)}" for r in rows if r not in kept)
+                rows = kept
+            if len(rows) == 1:
+                skipped.extend(left_out)
+                break
+        return rows
+
+    def _scored(self, row: _Row) -> _Row:
+        """The row's figures as the score it would import (the importer may convert them)."""
+        s = self.make_score(row)
+        return dataclasses.replace(row, value=s.value, ci_lower=s.ci_lower, ci_upper=s.ci_upper, votes=s.votes)
 
 
 def import_arena(
@@ -326,7 +388,8 @@ def import_arena(
 
     Returns:
         The new catalog and a report. A name matching several models, or several rows matching
-        one model with different figures, is reported as ambiguous and imports nothing.
+        one model with different figures that no rule of :class:`_ModelsRow` tells apart, is
+        reported as ambiguous and imports nothing.
     """
     rows, file = read_leaderboard(src, label)
 
