@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from advisor.catalog import load_catalog, validate_catalog
+from advisor.catalog_io import load_file
 from advisor.cli import main
 from advisor.importers import import_litellm
 from advisor.importers.registry import IMPORTERS, ImportRequest
@@ -43,28 +44,57 @@ def test_litellm_import_layers_on_bundled(
     shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A map imported into a new file prices bundled models through override entries, and adds new ones."""
+    # The real 1.110.2 map (the bundled catalog is built from it) with two entries made by this test:
+    # a copy of gpt-5's key as "gpt-9-test" (a model the bundled catalog lacks, with flex, priority,
+    # batch prices, a retirement and a successor), and a retirement for claude-opus-4-5-20251101
+    # (bundled, not retired).
+    price_map = json.loads(
+        (shared_data / "prices" / "litellm_model_prices_and_context_window_pypi-1.110.2.json").read_text("utf-8")
+    )
+    price_map["gpt-9-test"] = price_map["gpt-5"]
+    price_map["claude-opus-4-5-20251101"] |= {
+        "deprecation_date": "2027-06-01",
+        "deprecation_source": "https://example.org/deprecations",
+    }
+    src = tmp_path / "model_prices_and_context_window.json"
+    src.write_text(json.dumps(price_map), encoding="utf-8")
     into = tmp_path / "new.yaml"
-    src = shared_data / "prices" / "litellm_model_prices_and_context_window_pypi-1.110.2.json"
     args = ["catalog", "import", "litellm", str(src), "--into", str(into), "--date", "2026-11-30", "--add-new"]
     assert main([*args, "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["matched"] > 300 and "gpt-5" in report["new_models"]
+    # Besides the test's model, the keys of a maker's own API that the bundled catalog leaves out.
+    assert report["new_models"] == ["command-nightly", "gpt-3.5-turbo-instruct-0914", "gpt-9-test", "j2-light",
+                                    "j2-mid", "j2-ultra"]  # fmt: skip
+    assert report["matched"] > 300
     assert validate_catalog(into).ok
     cat = load_catalog(into)
     bundled_ids = {m.id for m in load_catalog()}
     # Never a second model beside a bundled one: each name still denotes one model.
     assert len(cat) == len(bundled_ids) + len(report["new_models"])
-    gpt5 = cat.as_of(D(2026, 11, 30)).get("openai/gpt-5")
-    (price,) = gpt5.prices
-    assert (price.input, price.output, price.cached_input) == (1.25, 10.0, 0.125)
+    gpt9 = cat.as_of(D(2026, 11, 30)).get("openai/gpt-9-test")
+    (price,) = gpt9.prices
+    assert (price.since, price.input, price.output, price.cached_input) == (D(2026, 11, 30), 1.25, 10.0, 0.125)
     assert (price.flex_input, price.flex_output, price.priority_input, price.priority_output) == (0.625, 5.0, 2.5, 20.0)
-    # The 1.110.2 map retires gpt-5 on 2026-12-11 with gpt-5.6-sol as its successor.
-    assert (gpt5.retired, gpt5.successor) == (D(2026, 12, 11), "gpt-5.6-sol")
-    assert gpt5.retired_source == "https://developers.openai.com/api/docs/deprecations"
+    assert (price.batch_input, price.batch_output) == (0.625, 5.0)
+    # gpt-5's key retires it on 2026-12-11 with gpt-5.6-sol as its successor.
+    assert (gpt9.provider, gpt9.retired, gpt9.successor) == ("OpenAI", D(2026, 12, 11), "gpt-5.6-sol")
+    assert gpt9.retired_source == "https://developers.openai.com/api/docs/deprecations"
     # A bundled model gets an override entry carrying the retirement, not a copy of the model.
     text = into.read_text(encoding="utf-8")
-    assert text.count("- id: gpt-4o-2024-05-13\n") == 1
-    assert cat.get("gpt-4o-2024-05-13").retired == D(2026, 10, 23)
+    assert text.count("- id: claude-opus-4-5-20251101\n") == 1
+    (entry,) = [m for m in load_file(into).data.models if m.id == "claude-opus-4-5-20251101"]
+    assert (entry.provider, entry.aliases, entry.scores) == (None, (), ())
+    # Its own price periods now end on the retirement day (the bundled ones run on).
+    assert [(p.host, p.since, p.until) for p in entry.prices] == [
+        (None, D(2025, 11, 1), D(2026, 10, 14)),
+        (None, D(2026, 10, 14), D(2027, 6, 1)),
+    ]
+    opus = cat.get("claude-opus-4-5-20251101")
+    assert (opus.retired, opus.retired_source, opus.provider) == (
+        D(2027, 6, 1),
+        "https://example.org/deprecations",
+        "Anthropic",
+    )
     # Importing again changes nothing.
     before = into.read_bytes()
     assert main([*args, "--json"]) == 0
@@ -295,7 +325,9 @@ def test_models_dev_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 @pytest.fixture(scope="module")
 def genai_layer(tmp_path_factory: pytest.TempPathFactory) -> CatalogFile:
-    """genai-prices 0.2.3 imported with --add-new, undated prices as of 2026-11-30."""
+    """genai-prices 0.2.3 imported with --add-new, undated prices as of 2026-11-30, into a catalog of its
+    own: the bundled catalog is built from the same file, so over it the layer would hold none of
+    these prices (layering is tested with the LiteLLM map above)."""
     from conftest import SHARED_DATA
 
     if not SHARED_DATA.is_dir():
@@ -305,8 +337,7 @@ def genai_layer(tmp_path_factory: pytest.TempPathFactory) -> CatalogFile:
 
     result = import_genai_prices(
         CatalogFile(schema_version=1), SHARED_DATA / "prices" / "genai_prices_pypi-0.2.3_data.derived.json",
-        as_of=D(2026, 11, 30), source_key="gp", source=Source(title="genai-prices"), below=load_catalog(),
-        add_new=True,
+        as_of=D(2026, 11, 30), source_key="gp", source=Source(title="genai-prices"), add_new=True,
     )  # fmt: skip
     return result.catalog
 
