@@ -103,6 +103,29 @@ def test_litellm_import_layers_on_bundled(
     assert into.read_bytes() == before
 
 
+def test_readme_history_import_layer_validates(
+    shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's history example writes a layer that loads; a key that is a model's id and also its
+    alias (claude-instant-1, alias Claude-Instant-1, bundled without a price) prices it once."""
+    into = tmp_path / "prices.yaml"
+    src = shared_data / "prices" / "litellm_price_history_via_tokencost.derived.csv"
+    assert main(["catalog", "import", "history", str(src), "--into", str(into), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["matched"], report["added"], report["updated"], report["unchanged"]) == (524, 39, 3, 405)
+    assert validate_catalog(into).ok
+    cat = load_catalog(into)
+    assert [(p.since, p.until, p.input, p.output) for p in cat.get("claude-instant-1").prices] == [
+        (D(2024, 1, 30), None, 1.63, 5.51)
+    ]
+    # The history's three vertex_ai periods of gemini-1.0-pro-001, each once.
+    assert [(p.since, p.until, p.input) for p in cat.get("gemini-1.0-pro-001").prices] == [
+        (D(2024, 4, 11), D(2024, 6, 17), 0.25),
+        (D(2024, 6, 17), D(2024, 6, 30), 0.03125),
+        (D(2024, 6, 30), None, 0.5),
+    ]
+
+
 def test_import_matches_catalog_layers_below(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A name defined only in a --catalog layer matches; the new file gets an override, not a new model."""
     lower = tmp_path / "lower.yaml"

@@ -28,6 +28,7 @@ from advisor.schema import CatalogFile, PricePeriod, Source
 if TYPE_CHECKING:
     from advisor.catalog import Catalog
     from advisor.importers.registry import ImportRequest
+    from advisor.names import NameHit
 
 __all__ = ["REQUIRED_COLUMNS", "import_price_history"]
 
@@ -145,6 +146,21 @@ def _union(spans: list[tuple[dt.date, dt.date | None]]) -> list[tuple[dt.date, d
     return out
 
 
+def _windows(hits: list[NameHit]) -> list[tuple[str, dt.date | None, dt.date | None]]:
+    """Each model a name denotes, with the disjoint spans of days it does so: a name can be a
+    model's id and also its alias (``claude-instant-1`` and ``Claude-Instant-1``), which must not
+    price the model twice."""
+    spans: dict[str, list[tuple[dt.date, dt.date | None]]] = {}
+    for model_id, alias in hits:
+        since, until = (alias.since, alias.until) if alias is not None else (None, None)
+        spans.setdefault(model_id, []).append((since or dt.date.min, until))
+    return [
+        (model_id, None if start == dt.date.min else start, end)
+        for model_id, windows in spans.items()
+        for start, end in _union(windows)
+    ]
+
+
 def import_price_history(
     base: CatalogFile,
     src: Input,
@@ -201,8 +217,7 @@ def import_price_history(
             skipped.append(f"{row.key} from {row.since}: price 0/0 (free tier or unknown)")
             continue
         matched += 1
-        for model_id, alias in hits:
-            since, until = (alias.since, alias.until) if alias is not None else (None, None)
+        for model_id, since, until in _windows(hits):
             host = host_for(row.provider, row.key, ws.models[model_id])
             found.setdefault((model_id, host), {}).setdefault(row.key, []).append((row, since, until))
 
