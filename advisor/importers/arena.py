@@ -258,15 +258,26 @@ def import_score_rows(
     gives_way = {name.casefold(): why for name, why in (superseded or {}).items()}
     counts = Counts()
     matched = 0
-    for (bench, cat), board in boards.items():
-        by_model: dict[str, list[_Row]] = {}
+    per_board: dict[tuple[str, str], dict[str, list[_Row]]] = {}
+    for metric, board in boards.items():
+        by_model = per_board[metric] = {}
         for row in board:
             hits = resolve(row)
             if len(hits) == 1:
                 by_model.setdefault(hits[0], []).append(row)
+    # The row name the catalog's own score of this day picks on one board, for the file's other boards.
+    chosen: dict[str, str] = {}
+    for (bench, cat), by_model in per_board.items():
         for model_id, model_rows in by_model.items():
             if len({_figures(r) for r in model_rows}) > 1:
                 rule = _ModelsRow(ws.models[model_id], bench, cat, as_of, make_score)
+                agree = [r.model for r in model_rows if rule.known(r)]
+                if len(agree) == 1:
+                    chosen.setdefault(model_id, agree[0])
+    for (bench, cat), by_model in per_board.items():
+        for model_id, model_rows in by_model.items():
+            if len({_figures(r) for r in model_rows}) > 1:
+                rule = _ModelsRow(ws.models[model_id], bench, cat, as_of, make_score, chosen.get(model_id))
                 model_rows = rule.choose(model_rows, gives_way, skipped)
             figures = {_figures(r) for r in model_rows}
             if len(figures) > 1:
@@ -301,18 +312,17 @@ class _ModelsRow:
 
     A board can rate two releases behind names that the catalog joins to one model (LMArena rates
     ``phi-3-mini-4k-instruct``, the April-2024 weights, beside ``phi-3-mini-4k-instruct-june-2024``,
-    the update that replaced them and the only one sold). In order, the first rule that leaves one
-    row decides (each narrows the rows the earlier ones kept), and every row left out is reported
-    as skipped with the reason:
+    the update that replaced them, which is the catalog's ``phi-3-mini-4k-instruct``). Nothing is
+    guessed: a row gives way only when
 
-    1. names given as ``superseded`` give way (the catalog rebuild's hand-made list);
-    2. the row whose figures are the catalog's own score of this metric on this date (the board
-       was joined before: the catalog already chose);
-    3. rows naming the model by one of its aliases beat rows naming it only by its id (an Arena
-       name the catalog lists as an alias was joined to it; an id spelled like another row's name
-       is not a join).
+    1. its name is given as ``superseded`` (the catalog build's hand-made joins), or
+    2. another row's figures are the catalog's own score of this metric on this date (the board
+       was joined before: the catalog already chose that row), or
+    3. another row has the name that rule 2 picked on another board of the same file (``chosen``:
+       the catalog holds only some categories of a board it has seen).
 
-    When no rule leaves exactly one row the caller reports the model as ambiguous.
+    Each rule narrows the rows the one before kept; when one row is left, the others are reported
+    as skipped with the reason. Otherwise the caller reports the model as ambiguous.
     """
 
     model: Model
@@ -320,23 +330,25 @@ class _ModelsRow:
     category: str
     as_of: dt.date
     make_score: Callable[[_Row], Score]
+    chosen: str | None = None
 
-    def choose(self, rows: list[_Row], gives_way: Mapping[str, str], skipped: list[str]) -> list[_Row]:
-        known = {
-            (s.value, s.ci_lower, s.ci_upper, s.votes)
+    def known(self, row: _Row) -> bool:
+        """Whether the row's figures are the catalog's own score of this metric on this date."""
+        figures = self._figures(row)
+        return any(
+            (s.value, s.ci_lower, s.ci_upper, s.votes) == figures
             for s in self.model.scores
             if (s.benchmark, s.category, s.as_of) == (self.benchmark, self.category, self.as_of)
-        }
-        aliases = {a.name.casefold() for a in self.model.aliases} - {self.model.id.casefold()}
+        )
+
+    def choose(self, rows: list[_Row], gives_way: Mapping[str, str], skipped: list[str]) -> list[_Row]:
+        day, model_id = self.as_of, self.model.id
         rules: tuple[tuple[Callable[[_Row], bool], Callable[[_Row], str]], ...] = (
             (lambda r: r.model.casefold() not in gives_way, lambda r: gives_way[r.model.casefold()]),
+            (self.known, lambda r: f"left out: the catalog's {day} score of {model_id} is another row's"),
             (
-                lambda r: _figures(self._scored(r)) in known,
-                lambda r: f"left out: the catalog's {self.as_of} score of {self.model.id} is another row's",
-            ),
-            (
-                lambda r: r.model.casefold() in aliases,
-                lambda r: f"left out: names {self.model.id} only by its id, another row by its alias",
+                lambda r: r.model == self.chosen,
+                lambda r: f"left out: the catalog's {day} scores of {model_id} are the {self.chosen} row's",
             ),
         )
         left_out: list[str] = []
@@ -350,10 +362,10 @@ class _ModelsRow:
                 break
         return rows
 
-    def _scored(self, row: _Row) -> _Row:
+    def _figures(self, row: _Row) -> tuple[float, float | None, float | None, int | None]:
         """The row's figures as the score it would import (the importer may convert them)."""
         s = self.make_score(row)
-        return dataclasses.replace(row, value=s.value, ci_lower=s.ci_lower, ci_upper=s.ci_upper, votes=s.votes)
+        return (s.value, s.ci_lower, s.ci_upper, s.votes)
 
 
 def import_arena(

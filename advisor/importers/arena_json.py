@@ -153,6 +153,7 @@ def import_arena_json(
     style_control: bool | None = None,
     add_new: bool = False,
     categories: Mapping[str, str] | None = None,
+    superseded: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Merge every category board of one LMArena leaderboard JSON into ``base`` as scores dated ``as_of``.
 
@@ -169,6 +170,8 @@ def import_arena_json(
         add_new: Create models for names no model claims (provider from the name's prefix).
         categories: LMArena key -> metric category, replacing :data:`CATEGORIES`; keys not in it
             are named by :func:`category_name`.
+        superseded: Names (any case) of rows that give way when another row names the same model
+            with different figures, with the reason (see :func:`~advisor.importers.arena.import_arena`).
     """
     data, text, file = parse_json(src, label)
     boards = read_board(data, text, file)
@@ -189,7 +192,7 @@ def import_arena_json(
 
     return import_score_rows(
         base, [], kind="arena-json", file=file, as_of=as_of, source_key=source_key, source=source, below=below,
-        metrics=metrics, add_new=add_new, make_score=score, benchmarks=BENCHMARKS,
+        metrics=metrics, add_new=add_new, make_score=score, benchmarks=BENCHMARKS, superseded=superseded,
     )  # fmt: skip
 
 

@@ -39,7 +39,7 @@ import dataclasses
 import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from advisor.importers._common import ImportReport, ImportResult, Workspace
@@ -326,7 +326,7 @@ def rebuild(
             if not path.exists():
                 continue
             categories = None if board_day == newest[style] else {"full": "overall"}
-            r = _board(r.catalog, path, dt.date.fromisoformat(board_day), style, categories)
+            r = _board(r.catalog, path, dt.date.fromisoformat(board_day), style, categories, superseded)
             reports.append(r.report)
     r = import_arena_hard(
         r.catalog, data_dir / "battles" / "arena_hard_auto_leaderboard_20240731.csv",
@@ -364,14 +364,24 @@ def _host_windows(cf: CatalogFile, litellm: object) -> CatalogFile:
     return dataclasses.replace(cf, models=tuple(models))
 
 
-def _board(cf: CatalogFile, path: Path, day: dt.date, style: bool, categories: dict[str, str] | None) -> ImportResult:
-    """Import one leaderboard JSON; with ``categories`` only those boards (the others are dropped)."""
+def _board(
+    cf: CatalogFile,
+    path: Path,
+    day: dt.date,
+    style: bool,
+    categories: dict[str, str] | None,
+    superseded: Mapping[str, str],
+) -> ImportResult:
+    """Import one leaderboard JSON; with ``categories`` only those boards (the others are dropped).
+    ``superseded`` Arena names give way to another row of their model, as on the CSV boards."""
     raw = path.read_bytes()
     if categories is not None:
         data = json.loads(raw)
         raw = json.dumps({k: v for k, v in data.items() if k in categories}).encode()
     key = f"lmarena-{'style-' if style else ''}{day.isoformat()}"
-    return import_arena_json(cf, raw, as_of=day, source_key=key, label=str(path), style_control=style)
+    return import_arena_json(
+        cf, raw, as_of=day, source_key=key, label=str(path), style_control=style, superseded=superseded
+    )
 
 
 def join_report(cf: CatalogFile, data_dir: Path, build: Path) -> str:
