@@ -34,7 +34,8 @@ def test_readme_arena_import_layer_validates(
     assert (report["matched"], report["unchanged"], report["new_models"]) == (116, 116, [])
     assert (report["unmatched"], report["ambiguous"]) == ([], [])
     assert report["skipped"] == [
-        "Phi-3-Mini-4k-Instruct: left out: the catalog's 2024-07-24 score of phi-3-mini-4k-instruct is another row's"
+        "Phi-3-Mini-4k-Instruct: left out: the April-2024 weights, replaced in place by the June-2024 update "
+        "(joined as phi-3-mini-4k-instruct-june-2024)"
     ]
     assert validate_catalog(into).ok
     # Every row agrees with the bundled scores, so the layer adds no model.
@@ -239,15 +240,13 @@ def test_arena_json_categories_and_style(shared_data: Path, tmp_path: Path, caps
         assert (report["unmatched"], report["ambiguous"]) == ([], [])
         phi_notes.append(Counter(n for n in report["skipped"] if n.startswith("phi-3-mini-4k-instruct:")))
     # Both boards rate the April-2024 phi-3-mini-4k-instruct beside the June-2024 update that the
-    # catalog's phi-3-mini-4k-instruct is (27 categories each). The bundled catalog holds every raw
-    # category of the day, but only the overall style-control board: there the June row's name,
-    # picked by the catalog's overall score, decides the 26 other categories.
-    held = "phi-3-mini-4k-instruct: left out: the catalog's 2025-12-11 score of phi-3-mini-4k-instruct is another row's"
-    picked = (
-        "phi-3-mini-4k-instruct: left out: the catalog's 2025-12-11 scores of phi-3-mini-4k-instruct are the "
-        "phi-3-mini-4k-instruct-june-2024 row's"
+    # catalog's phi-3-mini-4k-instruct is (27 categories each): the April row gives way on every
+    # board, as the bundled catalog's hand-made joins (build/arena_names.yaml, shipped with it) say.
+    superseded = (
+        "phi-3-mini-4k-instruct: left out: the April-2024 weights, replaced in place by the June-2024 update "
+        "(joined as phi-3-mini-4k-instruct-june-2024)"
     )
-    assert phi_notes == [Counter({held: 27}), Counter({held: 1, picked: 26})]
+    assert phi_notes == [Counter({superseded: 27}), Counter({superseded: 27})]
     assert validate_catalog(into).ok
     cat = load_catalog(into).as_of(D(2025, 12, 11))
     metrics = set(cat.metrics())
@@ -441,3 +440,23 @@ def test_genai_prices_bad_input(tmp_path: Path, body: str, message: str, capsys:
     assert main(["catalog", "import", "genai-prices", str(src), "--into", str(tmp_path / "x.yaml")]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"Error: {src}") and message in err and err.count("\n") == 1
+
+
+def test_a_board_the_catalog_has_not_seen_lands_every_row(
+    shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The 2025-11-06 leaderboard JSON: the bundled catalog holds only its overall board, none of its
+    27 category boards. Every row lands on a model; the April-2024 Phi-3-mini-4k rows give way to the
+    June-2024 update on every board, as the bundled catalog's hand-made joins (shipped with it) say."""
+    into = tmp_path / "scores.yaml"
+    src = shared_data / "arena" / "lmarena_leaderboard-text_2025-11-06.json"
+    board = json.loads(src.read_text(encoding="utf-8"))
+    rows = sum(len(models) for models in board.values())
+    assert main(["catalog", "import", "arena-json", str(src), "--into", str(into), "--add-new", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["unmatched"], report["ambiguous"]) == ([], [])
+    both = [b for b in board.values() if {"phi-3-mini-4k-instruct", "phi-3-mini-4k-instruct-june-2024"} <= set(b)]
+    assert len(report["skipped"]) == len(both) == 27
+    assert {s.split(":")[0] for s in report["skipped"]} == {"phi-3-mini-4k-instruct"}
+    assert report["matched"] + len(report["skipped"]) == rows
+    assert validate_catalog(into).ok

@@ -152,6 +152,8 @@ def _summary(report: ImportReport, into: Path, dry_run: bool) -> str:
 
 
 def _list_names(report: ImportReport) -> None:
+    from collections import Counter
+
     from advisor.text import shown
 
     for title, names in (
@@ -162,7 +164,10 @@ def _list_names(report: ImportReport) -> None:
         if not names:
             continue
         print(f"{len(names)} {title}:", file=sys.stderr)
-        for name in names[:_MAX_LISTED]:
-            print(f"  {shown(name)}", file=sys.stderr)  # names from the file: a newline must not forge a line
-        if len(names) > _MAX_LISTED:
-            print(f"  ... and {len(names) - _MAX_LISTED} more (--json lists all)", file=sys.stderr)
+        counts = Counter(names)  # a name skipped on each category board of a file is listed once
+        distinct = list(counts)
+        for name in distinct[:_MAX_LISTED]:
+            times = f" (x{counts[name]})" if counts[name] > 1 else ""
+            print(f"  {shown(name)}{times}", file=sys.stderr)  # names from the file: a newline must not forge a line
+        if len(distinct) > _MAX_LISTED:
+            print(f"  ... and {len(distinct) - _MAX_LISTED} more (--json lists all)", file=sys.stderr)

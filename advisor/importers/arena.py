@@ -505,10 +505,12 @@ def run_arena(request: ImportRequest) -> ImportResult:
 
     if request.date is None:
         raise InputFileError(f"{request.label}: no date in the file name; give --date YYYY-MM-DD")
+    from advisor.importers.arena_names import bundled_superseded
+
     key, source = source_of("arena", request, request.date)
     return import_arena(
         request.base, request.data, as_of=request.date, source_key=key, source=source, below=request.below,
-        label=request.label, add_new=request.add_new,
+        label=request.label, add_new=request.add_new, superseded=bundled_superseded(),
     )  # fmt: skip
 
 

@@ -205,8 +205,10 @@ def run(request: ImportRequest) -> ImportResult:
         raise InputFileError(f"{request.label}: no date in the file name; give --date YYYY-MM-DD")
     if is_style_control(request.label) and not request.source_key:
         request = dataclasses.replace(request, source_key=f"arena-json-style-{day.isoformat()}")
+    from advisor.importers.arena_names import bundled_superseded
+
     key, source = source_of("arena-json", request, request.date)
     return import_arena_json(
         request.base, request.data, as_of=day, source_key=key, source=source, below=request.below,
-        label=request.label, add_new=request.add_new,
+        label=request.label, add_new=request.add_new, superseded=bundled_superseded(),
     )  # fmt: skip

@@ -240,6 +240,26 @@ def _join(name: str, entry: Mapping[str, Any], add: Callable[[str, str], None]) 
     return ArenaJoin(name, model, mode, mode_id, None if mult is None else float(mult), note)
 
 
+def bundled_superseded() -> dict[str, str]:
+    """Arena names (any case) that give way to another row of their model, with the reason: the
+    ``superseded`` skips of the bundled catalog's ``build/arena_names.yaml`` (shipped in the wheel).
+
+    An import of a board the project has not seen then settles two rows of one model (the April-2024
+    Phi-3-mini-4k beside its June-2024 update) the way the bundled catalog did. Empty when the file
+    is not there (a source tree without ``catalog/build``).
+    """
+    from advisor.catalog import bundled_catalog_path
+
+    path = bundled_catalog_path().parent / "build" / "arena_names.yaml"
+    if not path.is_file():
+        return {}
+    return {
+        name: f"left out: {skip.reason}"
+        for name, skip in read_arena_names(path).skips.items()
+        if skip.category == "superseded"
+    }
+
+
 def read_current_names(path: str | os.PathLike[str]) -> dict[str, tuple[Alias, ...]]:
     """Read ``current_names.yaml``: ``names: {CATALOG_ID: [name, {name, since, until}, ...]}``.
 
