@@ -567,6 +567,18 @@ class CatalogStatus:
     price_age_days: int | None
     score_age_days: int | None
     models: int
+    priced: int = 0
+    """Models with a price in force today (reasoning modes the Arena rates separately not counted)."""
+    priced_with_context: int = 0
+    """Of those, the ones with a known context window."""
+    scored: int = 0
+    """Models with at least one score (any date, any metric)."""
+    metrics: int = 0
+    """Metrics (``benchmark`` or ``benchmark/category``) with at least one score."""
+    snapshots: int = 0
+    """Dated score snapshots: distinct (benchmark, date) pairs."""
+    newest_price_change: dt.date | None = None
+    """The newest start of any price period, announced future changes included."""
 
 
 def _newest(models: Sequence[Model], today: dt.date) -> tuple[dt.date | None, dt.date | None]:
@@ -594,9 +606,13 @@ def catalog_status(*, into: str | os.PathLike[str] | None = None, today: dt.date
     files = [bundled]
     if layer.is_file():
         files.append(load_file(layer))
-    catalog = merge_layers(files)
-    b_price, b_score = _newest(bundled.data.models, day)
+    on_its_own = merge_layers([bundled])  # with its score tables, which hold most scores
+    catalog = merge_layers(files) if len(files) > 1 else on_its_own
+    b_price, b_score = _newest(on_its_own.models, day)
     price, score = _newest(catalog.models, day)
+    view = catalog.as_of(day)
+    priced = [m for m in view.models if m.prices and m.mode_of is None]
+    starts = [p.since for m in catalog.models for p in m.prices if p.since is not None]
     recorded = _read_state(layer).get("sources", {})
     statuses = []
     for name, source in SOURCES.items():
@@ -625,4 +641,10 @@ def catalog_status(*, into: str | os.PathLike[str] | None = None, today: dt.date
         price_age_days=(day - price).days if price else None,
         score_age_days=(day - score).days if score else None,
         models=len(catalog),
+        priced=len(priced),
+        priced_with_context=sum(1 for m in priced if m.context_window),
+        scored=sum(1 for m in catalog.models if m.scores),
+        metrics=len(catalog.metrics()),
+        snapshots=len({(s.benchmark, s.as_of) for m in catalog.models for s in m.scores}),
+        newest_price_change=max(starts) if starts else None,
     )

@@ -239,3 +239,16 @@ def test_layer_score_table_benchmark_must_be_defined(tmp_path: Path) -> None:
     assert [(s.value, s.as_of) for s in cat.get("gpt-4o-mini").scores if s.benchmark == "my-evals"] == [
         (71.5, D(2026, 11, 1))
     ]
+
+
+def test_status_counts_what_the_catalog_holds(today: Catalog, tmp_path: Path) -> None:
+    """`advisor catalog status` on the bundled catalog alone: the figures the README gives."""
+    from advisor.update import catalog_status
+
+    status = catalog_status(into=tmp_path / "no-layer.yaml", today=TODAY)
+    priced = [m for m in today if m.prices and m.mode_of is None]
+    assert (status.priced, status.priced_with_context) == (len(priced), sum(1 for m in priced if m.context_window))
+    assert (status.priced, status.priced_with_context, status.metrics, status.snapshots) == (493, 455, 59, 32)
+    # the score tables count: the newest scores are the 2025-12-17 style-control board's, bundled or not
+    assert status.bundled_newest_score == status.newest_score == D(2025, 12, 17)
+    assert status.newest_price_change == D(2027, 1, 1)  # genai-prices' announced gemini-3.8-flash change

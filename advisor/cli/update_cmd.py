@@ -201,4 +201,10 @@ def render_status(status: CatalogStatus) -> str:
         f"newest scores {status.newest_score or '-'} ({_age(status.score_age_days)}); "
         f"{status.models:,} models, as of {status.today}."
     )
+    share = status.priced_with_context / status.priced if status.priced else 0.0
+    lines.append(
+        f"Priced on {status.today}: {status.priced:,} models ({status.priced_with_context:,} with a context "
+        f"window, {share:.1%}); scored: {status.scored:,} models in {status.metrics} metrics and "
+        f"{status.snapshots} dated snapshots; newest price change {status.newest_price_change or '-'}."
+    )
     return "\n".join(lines)
