@@ -22,7 +22,8 @@ def register(sub: Any) -> None:
             "choice and its fallbacks) or from the frontier (no bar: --tiers quality tiers, each falling "
             "back to the better ones). Targets: "
             + "; ".join(f"{t.name}: {t.description}" for t in TARGETS.values())
-            + ". Models whose name at a gateway the catalog does not know are left out and listed."
+            + ". Only routes the gateway can call are chosen (a host it names, a model name it takes); a "
+            "reference model it cannot call is listed as skipped."
         ),
         epilog="Example:\n  advisor export litellm --target gpt-4o --fallbacks 3 -o litellm_config.yaml",
         formatter_class=HELP_FORMATTER,
