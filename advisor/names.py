@@ -81,7 +81,13 @@ class NameIndex:
 
     def ids(self, name: str, on: dt.date | None = None) -> list[str]:
         """The distinct model ids ``name`` denotes (on ``on`` if given), sorted."""
-        return sorted({model_id for model_id, _ in self.lookup(name, on)})
+        hits = self._names.get(name.strip().casefold())
+        if not hits:
+            return []
+        if len(hits) == 1:  # the usual case, answered without building a list of hits and a set
+            model_id, alias = hits[0]
+            return [model_id] if on is None or alias_valid_on(alias, on) else []
+        return sorted({model_id for model_id, alias in hits if on is None or alias_valid_on(alias, on)})
 
     def resolve(self, name: str, day: dt.date) -> list[str]:
         """The ids ``name`` denotes on ``day``; a dated alias used outside its dates still finds its model.

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import gc
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from advisor.errors import AdvisorError, InputFileError
 from advisor.names import NameIndex
@@ -31,6 +33,50 @@ if TYPE_CHECKING:
 
 Input = bytes | str | os.PathLike[str]
 """What an importer reads: the source's bytes, or a path to read them from."""
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_D = TypeVar("_D")
+
+
+def bulk(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run an importer with the cyclic garbage collector paused (restored on return or error).
+
+    An import builds a few container objects per source key or row and frees none of them until
+    it returns, and it makes no reference cycles; the collections its allocations would trigger
+    walk every live object (the parsed source, the catalog below, the new layer) for nothing. On a
+    100,000-key LiteLLM map that was a third of the time. The pause is process-wide: a second
+    thread keeps allocating meanwhile, and collects once the import is done.
+    """
+
+    @functools.wraps(fn)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if not gc.isenabled():
+            return fn(*args, **kwargs)
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return run
+
+
+def evolve(obj: _D, **changes: Any) -> _D:
+    """``dataclasses.replace`` for the schema's frozen dataclasses without re-running ``__init__``.
+
+    The schema's dataclasses hold their fields in ``__dict__`` and do nothing else on creation,
+    so a copy of the fields with ``changes`` applied is the same object ``replace`` would build,
+    at a fifth of the cost (an importer makes one per changed model). A name that is not a field
+    is a :class:`TypeError`, as with ``replace``.
+    """
+    fields = obj.__dict__
+    if not changes.keys() <= fields.keys():
+        unknown = ", ".join(sorted(changes.keys() - fields.keys()))
+        raise TypeError(f"{type(obj).__name__} has no field(s) {unknown}")
+    new = object.__new__(type(obj))
+    new.__dict__.update(fields, **changes)
+    return new
 
 
 @dataclass(frozen=True)

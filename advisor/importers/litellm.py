@@ -18,7 +18,6 @@ them wins (import maps oldest first); models listed in ``keep_limits`` (hand-set
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 import re
@@ -31,6 +30,8 @@ from advisor.importers._common import (
     ImportResult,
     Input,
     Workspace,
+    bulk,
+    evolve,
     json_line_of,
     parse_json,
     usd_per_mtok,
@@ -222,6 +223,7 @@ def new_model_from_key(key: str, entry: Mapping[str, Any], source: str | None = 
     return Model(id=model_id, provider=maker, aliases=tuple(aliases), source=source)
 
 
+@bulk
 def import_litellm(
     base: CatalogFile,
     src: Input,
@@ -302,7 +304,7 @@ def import_litellm(
             if not isinstance(entry, dict) or entry.get("mode", "chat") not in _MODES or ws.ids(key, on):
                 continue
             model = new_model_from_key(key, entry, source_key) if "input_cost_per_token" in entry else None
-            if model is not None and not ws.ids(model.id) and not any(ws.ids(a.name) for a in model.aliases):
+            if model is not None and model.id not in ws.index and not any(a.name in ws.index for a in model.aliases):
                 ws.put(model)
                 new_models.append(model.id)
     for key, entry in data.items():
@@ -390,7 +392,7 @@ def import_litellm(
             changes["context_window"], changes["max_output_tokens"] = new_limits[model_id]
             changes["source"] = source_key
         if changes:
-            ws.put(dataclasses.replace(model, **changes))
+            ws.put(evolve(model, **changes))
     limits_set = len(new_limits)
     retired_set = 0
     for model_id, notices in sorted(own_retired.items()):
@@ -399,7 +401,7 @@ def import_litellm(
         _key, day, why, successor = exact[0]
         if successor is not None:
             successor = _successor_id(ws, successor)
-        new = dataclasses.replace(
+        new = evolve(
             model,
             retired=day,
             retired_source=why or source_key,
@@ -438,6 +440,8 @@ def _successor_id(ws: Workspace, name: str) -> str:
 
 def _choose(model: Model, candidates: list[tuple[str, PricePeriod]], ambiguous: list[str]) -> PricePeriod | None:
     """One price per model and host: the key equal to the id wins; disagreeing others are ambiguous."""
+    if len(candidates) == 1:
+        return candidates[0][1]
     own = [p for k, p in candidates if is_own_key(k, model.id)]
     if own:
         for k, p in candidates:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 import csv
-import dataclasses
 import datetime as dt
 import io
 import math
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from advisor.errors import InputFileError
-from advisor.importers._common import Counts, ImportResult, Input, Workspace, decode, read_input
+from advisor.importers._common import Counts, ImportResult, Input, Workspace, bulk, decode, evolve, read_input
 from advisor.importers.litellm import host_for, is_own_key
 from advisor.periods import end_price, set_price, sorted_prices
 from advisor.schema import CatalogFile, PricePeriod, Source
@@ -161,6 +160,7 @@ def _windows(hits: list[NameHit]) -> list[tuple[str, dt.date | None, dt.date | N
     ]
 
 
+@bulk
 def import_price_history(
     base: CatalogFile,
     src: Input,
@@ -250,7 +250,7 @@ def import_price_history(
                     )
                 spans.append((start, end))
             covered = _union([*covered, *spans])
-        ws.put(dataclasses.replace(model, prices=_merge(model.prices, host, new, counts)))
+        ws.put(evolve(model, prices=_merge(model.prices, host, new, counts)))
 
     report = counts.report("history", file, source_key, matched, unmatched=unmatched, skipped=skipped)
     return ImportResult(ws.layer(), report)
@@ -259,27 +259,39 @@ def import_price_history(
 def _merge(
     prices: tuple[PricePeriod, ...], host: str | None, new: list[PricePeriod], counts: Counts
 ) -> tuple[PricePeriod, ...]:
-    """``new`` periods (disjoint) merged into a model's periods of ``host``.
+    """``new`` periods (disjoint, dated) merged into a model's periods of ``host``, in linear time.
 
-    Fast paths keep the cost linear: a host with no periods yet takes ``new`` as they are, and
-    periods already present with the same figures and dates are unchanged. Anything else goes
-    through :func:`~advisor.periods.set_price` one period at a time.
+    Each new period goes through :func:`~advisor.periods.set_price`, and is closed at its end
+    with :func:`~advisor.periods.end_price`, in date order; periods already present with the same
+    figures and dates are unchanged. The two only touch the periods of ``host`` that overlap the
+    new period or start before it ends, so each step is given just those: the periods that ended
+    before the new one starts are set aside for good (later steps start later still), and those
+    starting after it ends wait on a stack. A host with no periods yet takes ``new`` as they are.
     """
     same_host = [p for p in prices if p.host == host]
     if not same_host:
         counts.added += len(new)
         return sorted_prices([*prices, *new])
     present = set(same_host)
+    done: list[PricePeriod] = []
+    ahead = sorted(same_host, key=lambda p: p.since or dt.date.min, reverse=True)  # the next period last
     for period in sorted(new, key=lambda p: p.since or dt.date.min):
         if period in present:
             counts.unchanged += 1
             continue
-        prices, outcome = set_price(prices, period)
-        if period.until is not None and outcome != "added":
-            prices, closed = end_price(prices, host, period.until)
+        day, end = period.since or dt.date.min, period.until
+        while ahead and ahead[-1].until is not None and ahead[-1].until <= day:
+            done.append(ahead.pop())
+        near: list[PricePeriod] = []
+        while ahead and (end is None or ahead[-1].since is None or ahead[-1].since < end):
+            near.append(ahead.pop())
+        touched, outcome = set_price(near, period)
+        if end is not None and outcome != "added":
+            touched, closed = end_price(touched, host, end)
             outcome = "updated" if closed == "updated" else outcome
         counts.bump(outcome)
-    return prices
+        ahead.extend(reversed(touched))
+    return sorted_prices([*(p for p in prices if p.host != host), *done, *reversed(ahead)])
 
 
 def run(request: ImportRequest) -> ImportResult:
