@@ -19,6 +19,7 @@ them wins (import maps oldest first); models listed in ``keep_limits`` (hand-set
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Callable, Collection, Mapping
@@ -110,10 +111,18 @@ class _Where:
         return f"{self.file}:{json_line_of(self.text, self.key)}"
 
 
+_positive_usd_per_mtok = functools.lru_cache(maxsize=1 << 16)(usd_per_mtok)
+""":func:`usd_per_mtok` of a positive price, cached: a map repeats a few hundred prices over
+thousands of keys, and the rounding (through text) is the dearest step of reading a key. Zero is
+left out: ``0.0`` and ``-0.0`` are one key of a cache but round to different floats."""
+
+
 def _cost(entry: Mapping[str, Any], name: str, where: object) -> float | None:
     value = entry.get(name)
     if value is None:
         return None
+    if type(value) is float and 0 < value < math.inf:  # the usual case, checked in one comparison
+        return _positive_usd_per_mtok(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
         raise InputFileError(f"{where}: {name} is not a non-negative number: {value!r}")
     return usd_per_mtok(float(value))
