@@ -15,8 +15,7 @@ import datetime as dt
 import io
 import math
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from advisor.errors import InputFileError
 from advisor.importers._common import Counts, ImportResult, Input, Workspace, bulk, decode, evolve, read_input
@@ -42,8 +41,9 @@ REQUIRED_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class _Row:
+class _Row(NamedTuple):
+    """One checked row of the history (a tuple: a history has one per price run, so they are many)."""
+
     line: int
     key: str
     provider: str
