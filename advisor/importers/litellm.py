@@ -307,15 +307,23 @@ def import_litellm(
     matched = 0
     own_limits: dict[str, list[tuple[str, tuple[int | None, int | None]]]] = {}
     own_retired: dict[str, list[tuple[str, dt.date, str | None, str | None]]] = {}
+    # The ids each key names, found once: a new model takes only names no model has, so adding one
+    # changes what no earlier-resolved key names (keys naming nothing are looked up again below).
+    hits_of: dict[str, list[str]] = {}
     if add_new:
         # First every new model, so that every key of it (in any order in the map) matches below.
         for key, entry in data.items():
-            if not isinstance(entry, dict) or entry.get("mode", "chat") not in _MODES or ws.ids(key, on):
+            if not isinstance(entry, dict) or entry.get("mode", "chat") not in _MODES:
+                continue
+            hits = ws.ids(key, on)
+            if hits:
+                hits_of[key] = hits
                 continue
             model = new_model_from_key(key, entry, source_key) if "input_cost_per_token" in entry else None
             if model is not None and model.id not in ws.index and not any(a.name in ws.index for a in model.aliases):
                 ws.put(model)
                 new_models.append(model.id)
+                hits_of[key] = [model.id]  # the key is the new model's id or one of its aliases
     for key, entry in data.items():
         if key == "sample_spec" or not isinstance(entry, dict) or entry.get("mode", "chat") not in _MODES:
             continue
@@ -323,7 +331,7 @@ def import_litellm(
         provider = entry.get("litellm_provider", "")
         if not isinstance(provider, str):
             raise InputFileError(f"{where}: litellm_provider is not a string: {provider!r}")
-        hits = ws.ids(key, on)
+        hits = hits_of.get(key) or ws.ids(key, on)
         if len(hits) > 1:
             ambiguous.append(key)
             continue
