@@ -103,6 +103,8 @@ def set_price(
     """
     if new.since is None:
         raise ValueError("set_price needs a dated period (new.since is None)")
+    if not periods:  # a model's first price (every key of a new model): nothing to close or clip
+        return (new,), "added"
     day = new.since
     same_host = [p for p in periods if p.host == new.host]
     current = next((p for p in same_host if in_force(p, day)), None)

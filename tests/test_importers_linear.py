@@ -15,11 +15,11 @@ import random
 import pytest
 
 from advisor.catalog import load_catalog
-from advisor.importers._common import Counts, bulk, evolve
-from advisor.names import NameIndex
+from advisor.importers._common import Counts, bulk, evolve, make
 from advisor.importers.price_history import _merge
+from advisor.names import NameIndex
 from advisor.periods import end_price, set_price, sorted_prices
-from advisor.schema import PricePeriod
+from advisor.schema import Model, PricePeriod
 
 HOST_CHOICES = (None, "groq")
 
@@ -126,14 +126,27 @@ def test_name_ids_match_the_lookup_on_the_bundled_catalog() -> None:
             assert index.ids(name, day) == sorted({i for i, _ in index.lookup(name, day)}), (name, day)
 
 
-def test_evolve_is_replace() -> None:
-    """``evolve`` builds what ``dataclasses.replace`` builds, for every bundled model, and refuses unknown fields."""
+def test_make_and_evolve_build_what_the_constructors_build() -> None:
+    """``make`` is the constructor and ``evolve`` is ``dataclasses.replace``, for every bundled model and
+    price period, fields in the same order; both refuse unknown fields, ``make`` a missing required one."""
     for model in load_catalog(bundled=True, updates=False).models:
+        fields = {f.name: getattr(model, f.name) for f in dataclasses.fields(Model)}
+        built = make(Model, **fields)
+        assert built == model and list(vars(built)) == list(vars(model))
+        for period in model.prices:
+            given = {f.name: getattr(period, f.name) for f in dataclasses.fields(PricePeriod) if f.name != "note"}
+            built_period = make(PricePeriod, **given)
+            assert built_period == PricePeriod(**given) and list(vars(built_period)) == list(vars(period))
         changes = {"prices": model.prices[:1], "context_window": 1234, "source": "s"}
         assert evolve(model, **changes) == dataclasses.replace(model, **changes)
         assert evolve(model) == model
+    assert make(Model, id="x") == Model(id="x")
     with pytest.raises(TypeError, match="no field"):
         evolve(model, price=())
+    with pytest.raises(TypeError, match=r"unknown field\(s\) price"):
+        make(Model, id="x", price=())
+    with pytest.raises(TypeError, match=r"missing or unknown field\(s\) output, source"):
+        make(PricePeriod, input=1.0)
 
 
 def test_bulk_pauses_and_restores_the_collector() -> None:

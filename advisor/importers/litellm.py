@@ -34,6 +34,7 @@ from advisor.importers._common import (
     bulk,
     evolve,
     json_line_of,
+    make,
     parse_json,
     usd_per_mtok,
 )
@@ -94,11 +95,11 @@ def is_own_key(key: str, model_id: str) -> bool:
 def limits_from_entry(entry: Mapping[str, Any]) -> tuple[int | None, int | None]:
     """``(context_window, max_output_tokens)`` of a LiteLLM entry; a figure that is not a positive integer is None."""
 
-    def positive(name: str) -> int | None:
-        value = entry.get(name)
-        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+    return _positive_int(entry.get("max_input_tokens")), _positive_int(entry.get("max_output_tokens"))
 
-    return positive("max_input_tokens"), positive("max_output_tokens")
+
+def _positive_int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 class _Where:
@@ -166,7 +167,8 @@ def period_from_entry(
         for threshold, t in sorted(tiers.items())
         if "input" in t or "output" in t
     )
-    return PricePeriod(
+    return make(
+        PricePeriod,
         input=base_in,
         output=base_out,
         source=source_key,
@@ -229,7 +231,7 @@ def new_model_from_key(key: str, entry: Mapping[str, Any], source: str | None = 
     slug = maker.split()[0].casefold().replace(".", "")
     if f"{slug}/{model_id}" != key:
         aliases.append(Alias(f"{slug}/{model_id}"))
-    return Model(id=model_id, provider=maker, aliases=tuple(aliases), source=source)
+    return make(Model, id=model_id, provider=maker, aliases=tuple(aliases), source=source)
 
 
 @bulk
@@ -477,6 +479,8 @@ def _choose_limits(
     model: Model, candidates: list[tuple[str, tuple[int | None, int | None]]], skipped: list[str]
 ) -> tuple[int | None, int | None] | None:
     """The limits of the key equal to the id, else of the ``provider/<id>`` keys if they agree."""
+    if len(candidates) == 1:
+        return candidates[0][1]
     exact = [f for k, f in candidates if k.casefold() == model.id.casefold()]
     if exact:
         return exact[0]

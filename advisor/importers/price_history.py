@@ -18,7 +18,7 @@ from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 from advisor.errors import InputFileError
-from advisor.importers._common import Counts, ImportResult, Input, Workspace, bulk, decode, evolve, read_input
+from advisor.importers._common import Counts, ImportResult, Input, Workspace, bulk, decode, evolve, make, read_input
 from advisor.importers.litellm import host_for, is_own_key
 from advisor.periods import end_price, set_price, sorted_prices
 from advisor.schema import CatalogFile, PricePeriod, Source
@@ -239,7 +239,8 @@ def import_price_history(
                     continue
                 for part_start, part_end in _uncovered(start, end, starts, covered):
                     new.append(
-                        PricePeriod(
+                        make(
+                            PricePeriod,
                             input=row.input,
                             output=row.output,
                             source=source_key,
