@@ -22,7 +22,7 @@ import heapq
 import math
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
 
@@ -152,8 +152,7 @@ class _Board:
         "_lock",
         "_make",
         "_routes",
-        "b_keys",
-        "b_primary",
+        "_tables",
         "budget",
         "by_rank",
         "hulls",
@@ -161,12 +160,8 @@ class _Board:
         "lower_by_name",
         "metric",
         "rows",
-        "s_keys",
-        "s_primary",
         "scores",
         "tier",
-        "u_keys",
-        "u_primary",
         "upper",
         "win_cost",
     )
@@ -207,10 +202,35 @@ class _Board:
         self.scores = _Ladder(self, -score, desc, rank_cheap, 0)
         self.upper = _Ladder(self, -upper, np.argsort(-upper, kind="stable"), rank_cheap, 0)
         self.budget = _Ladder(self, cost, np.argsort(cost, kind="stable"), rank_best, 1)
-        # the hot queries read these without going through the ladders
-        self.s_keys, self.s_primary = self.scores.ckeys, self.scores.cprimary
-        self.u_keys, self.u_primary = self.upper.ckeys, self.upper.cprimary
-        self.b_keys, self.b_primary = self.budget.ckeys, self.budget.cprimary
+        self._tables: dict[tuple[int, int | None], Any] = {}
+
+    def table(self, kind: int, n: int | None, floats: dict[float, float]) -> Any:
+        """What a query of ``kind`` reads, with ``n`` fallbacks (None: the choice alone); under the lock.
+
+        ``_BAR``: ``(keys, answers, bisect)``, the answer for a bar in the metric's own direction
+        is ``answers[bisect(keys, bar)]`` (for a higher-is-better metric the ladder's keys, which
+        are negated scores, are turned back into ascending scores: no sign to apply per query);
+        ``_BUDGET``: ``(keys, answers)``, the answer is ``answers[bisect_right(keys, budget)]``;
+        ``_TARGET``: a dict of answers by target name, filled on each name's first query. Keys are
+        tuples of floats shared through ``floats`` (a model's score is the same float object on
+        every board), answers tuples: a query reads few objects, most of them hot.
+        """
+        got = self._tables.get((kind, n))
+        if got is None:
+            if kind == _TARGET:
+                got = {}
+            else:
+                ladder = self.scores if kind == _BAR else self.budget
+                keys, answers = (ladder.ckeys, ladder.cprimary) if n is None else ladder.fast(n)
+                if kind == _BAR and self.metric.flip < 0:
+                    # answers[bisect_right(keys, -bar)] == answers[::-1][bisect_left(-keys[::-1], bar)]
+                    got = (_shared([-x for x in reversed(keys)], floats), tuple(reversed(answers)), _bl)
+                elif kind == _BAR:
+                    got = (_shared(keys, floats), tuple(answers), _br)
+                else:
+                    got = (_shared(keys, floats), tuple(answers))
+            self._tables[(kind, n)] = got
+        return got
 
     def endpoint(self) -> list[str]:
         """The endpoint (model at a host) of each option: fallbacks prefer other endpoints."""
@@ -225,7 +245,7 @@ class _Board:
         return r
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class _Metric:
     name: str
     higher_is_better: bool
@@ -270,7 +290,166 @@ def _tokens(name: str, value: object) -> float:
     return x
 
 
-class Router:
+_BAR, _BUDGET, _TARGET = 0, 1, 2  # query kinds: a score bar (cheapest), a budget, a statistical target
+_MISS = object()
+_A = TypeVar("_A")
+_Tables = dict[str | None, list[Any]]
+
+
+class _Queries(Generic[_A]):
+    """The hot queries, shared by :class:`Router` (answers: a route or None) and :class:`Fallbacks`
+    (answers: a tuple of routes).
+
+    Each query kind has, per metric (and under None, the default metric), a list of slots: one per
+    edge interval of the request size (``bisect_left(_edges, input + output)``, when no tier
+    threshold lies between prompt and total), then one per size bucket (``_off + bucket``), then
+    the slots' metric and kind. A slot holds what :meth:`_Board.table` gives, filled on the
+    slot's first query; slots of one board share it. So a query does one dict lookup, one bisect
+    on the edges and one on the answer's keys, and touches few objects. The size checks are plain
+    comparisons that NaN, infinities and non-numbers fail; any failure goes to :meth:`_slow`,
+    which checks each argument and raises the error naming it. The lookups are spelled out in
+    each query: a call less is a fifth of the time.
+    """
+
+    __slots__ = ("_b", "_core", "_dk", "_edges", "_low", "_nfb", "_off", "_s", "_u")
+    _b: _Tables
+    _core: Router
+    _dk: int
+    _edges: list[int]
+    _low: list[float]
+    _nfb: int | None
+    _off: int
+    _s: _Tables
+    _u: _Tables
+
+    def cheapest(
+        self,
+        min_score: float,
+        *,
+        metric: str | None = None,
+        task: str | None = None,
+        input_tokens: float | None = None,
+        output_tokens: float | None = None,
+    ) -> _A:
+        """The cheapest route whose score reaches ``min_score`` (<= for lower-is-better metrics), or None."""
+        try:
+            tabs = self._s[metric]
+            if input_tokens is None and output_tokens is None:
+                k = self._dk
+            else:
+                t = input_tokens + output_tokens  # type: ignore[operator]
+                if not 0 <= input_tokens <= t < _INF:  # type: ignore[operator]
+                    raise TypeError
+                k = _bl(self._edges, t)
+                if input_tokens <= self._low[k]:  # type: ignore[operator]
+                    k = self._off + self._core._exact(input_tokens, t)  # type: ignore[arg-type]
+            if not _NINF < min_score < _INF or task is not None:
+                raise TypeError
+        except (TypeError, KeyError, ArithmeticError):
+            tabs, k = self._slow(self._s, metric, task, input_tokens, output_tokens, ("min_score", min_score))
+        keys, answers, bisect_ = tabs[k] or self._core._table(tabs, k, self._nfb)
+        return answers[bisect_(keys, min_score)]  # type: ignore[no-any-return]
+
+    def best_within(
+        self,
+        max_cost: float,
+        *,
+        metric: str | None = None,
+        task: str | None = None,
+        input_tokens: float | None = None,
+        output_tokens: float | None = None,
+    ) -> _A:
+        """The best-scoring route costing at most ``max_cost`` (in the router's unit ``per``), or None."""
+        try:
+            tabs = self._b[metric]
+            if input_tokens is None and output_tokens is None:
+                k = self._dk
+            else:
+                t = input_tokens + output_tokens  # type: ignore[operator]
+                if not 0 <= input_tokens <= t < _INF:  # type: ignore[operator]
+                    raise TypeError
+                k = _bl(self._edges, t)
+                if input_tokens <= self._low[k]:  # type: ignore[operator]
+                    k = self._off + self._core._exact(input_tokens, t)  # type: ignore[arg-type]
+            if not _NINF < max_cost < _INF or task is not None:
+                raise TypeError
+        except (TypeError, KeyError, ArithmeticError):
+            tabs, k = self._slow(self._b, metric, task, input_tokens, output_tokens, ("max_cost", max_cost))
+        keys, answers = tabs[k] or self._core._table(tabs, k, self._nfb)
+        return answers[_br(keys, max_cost)]  # type: ignore[no-any-return]
+
+    def not_worse_than(
+        self,
+        target: str,
+        *,
+        metric: str | None = None,
+        task: str | None = None,
+        input_tokens: float | None = None,
+        output_tokens: float | None = None,
+    ) -> _A:
+        """The cheapest route not statistically worse than ``target`` (its 95% upper bound reaches
+        the target's lower bound): what ``advisor recommend --target`` answers. The target is the
+        quality reference: priced and scored, as for ``recommend``, but it need not fit the
+        request (a 300,000-token prompt can ask for "as good as gpt-4o"). None when no route does."""
+        try:
+            tabs = self._u[metric]
+            if input_tokens is None and output_tokens is None:
+                k = self._dk
+            else:
+                t = input_tokens + output_tokens  # type: ignore[operator]
+                if not 0 <= input_tokens <= t < _INF:  # type: ignore[operator]
+                    raise TypeError
+                k = _bl(self._edges, t)
+                if input_tokens <= self._low[k]:  # type: ignore[operator]
+                    k = self._off + self._core._exact(input_tokens, t)  # type: ignore[arg-type]
+            if task is not None:
+                raise TypeError
+        except (TypeError, KeyError, ArithmeticError):
+            tabs, k = self._slow(self._u, metric, task, input_tokens, output_tokens)
+        by_target = tabs[k]
+        if by_target is None:
+            by_target = self._core._table(tabs, k, self._nfb)
+        got = by_target.get(target, _MISS)
+        if got is _MISS:
+            got = self._core._not_worse(tabs, k, target, self._nfb)
+        return got  # type: ignore[no-any-return]
+
+    def _slow(
+        self,
+        tables: _Tables,
+        metric: Any,
+        task: Any,
+        input_tokens: Any,
+        output_tokens: Any,
+        bar: tuple[str, Any] | None = None,
+    ) -> tuple[list[Any], int]:
+        """The slots and slot of a query, each argument checked (a bad one raises naming it)."""
+        core = self._core
+        if bar is not None:
+            _number(*bar)
+        m = core._default if task is None and metric is None else core._pick(metric, task)
+        tabs = tables[m.name]
+        if input_tokens is None and output_tokens is None:
+            return tabs, self._dk
+        i, o = core._sizes(input_tokens, output_tokens)
+        return tabs, self._off + core._exact(i, i + o)
+
+    def _share(self, core: Router, n: int | None) -> None:
+        """Take the router's size edges and the slots of queries with ``n`` fallbacks."""
+        set_ = object.__setattr__
+        set_(self, "_core", core)
+        set_(self, "_nfb", n)
+        set_(self, "_edges", core._edges)
+        set_(self, "_low", core._low)
+        set_(self, "_off", len(core._edges) + 1)
+        set_(self, "_dk", len(core._edges) + 1 + core._default_key)
+        s, b, u = core._tables(n)
+        set_(self, "_s", s)
+        set_(self, "_b", b)
+        set_(self, "_u", u)
+
+
+class Router(_Queries[Route | None]):
     """Which model to call for a request, in O(log n), for every metric and request size.
 
     Built once from a catalog view and a workload (the request shape prices are quoted at), it
@@ -294,15 +473,15 @@ class Router:
     """
 
     __slots__ = (
+        "_by_n",
         "_catalog",
         "_context",
         "_ctx_rank",
         "_default",
         "_default_key",
-        "_edges",
+        "_floats",
         "_hi",
         "_lock",
-        "_low",
         "_metrics",
         "_models",
         "_names",
@@ -327,9 +506,9 @@ class Router:
     _models: tuple[Model, ...]
     _names: dict[str, int]
     _nc: int
-    _edges: list[int]
+    _floats: dict[float, float]
+    _by_n: dict[int | None, tuple[_Tables, _Tables, _Tables]]
     _hi: list[int]
-    _low: list[float]
     _row_endpoint: list[str]
     _row_model: np.ndarray
     _row_names: list[tuple[str | None, str | None]]
@@ -375,6 +554,8 @@ class Router:
         set_(self, "_models", tuple(models))
         set_(self, "_lock", threading.Lock())
         set_(self, "_names", {})
+        set_(self, "_by_n", {})
+        set_(self, "_floats", {})
         set_(self, "metric", metric)
         set_(self, "per", per)
         set_(self, "workload", w)
@@ -461,6 +642,7 @@ class Router:
             if b == base and c != "overall":
                 tasks[c] = name
         set_(self, "_tasks", tasks)
+        self._share(self, None)
 
     def _tier_at(self, ti: int) -> _Tier:
         """The prices of every row when the prompt is in tier bucket ``ti`` (made once, under the lock)."""
@@ -546,98 +728,7 @@ class Router:
 
     # --- queries ----------------------------------------------------------------------------------
 
-    # The three hot queries spell out the lookup that _board does: a call less is a third of the time.
-
-    # The three hot queries spell out their lookups (a call less is a fifth of the time) and check
-    # their arguments with plain comparisons that NaN, infinities and non-numbers fail; any failure
-    # goes to _slow, which checks each argument and raises the error naming it.
-
-    def cheapest(
-        self,
-        min_score: float,
-        *,
-        metric: str | None = None,
-        task: str | None = None,
-        input_tokens: float | None = None,
-        output_tokens: float | None = None,
-    ) -> Route | None:
-        """The cheapest route whose score reaches ``min_score`` (<= for lower-is-better metrics), or None."""
-        try:
-            m = self._default if metric is None else self._metrics[metric]
-            if input_tokens is None and output_tokens is None:
-                key = self._default_key
-            else:
-                t = input_tokens + output_tokens  # type: ignore[operator]
-                if not 0 <= input_tokens <= t < _INF:  # type: ignore[operator]
-                    raise TypeError
-                k = _bl(self._edges, t)
-                key = self._hi[k] if input_tokens > self._low[k] else self._exact(input_tokens, t)  # type: ignore[operator, arg-type]
-            if not _NINF < min_score < _INF or task is not None:
-                raise TypeError
-        except (TypeError, KeyError, ArithmeticError):
-            m, key = self._slow(metric, task, input_tokens, output_tokens, ("min_score", min_score))
-        board = m.boards[key] or self._build(m, key)
-        return board.s_primary[_br(board.s_keys, m.flip * min_score)]
-
-    def best_within(
-        self,
-        max_cost: float,
-        *,
-        metric: str | None = None,
-        task: str | None = None,
-        input_tokens: float | None = None,
-        output_tokens: float | None = None,
-    ) -> Route | None:
-        """The best-scoring route costing at most ``max_cost`` (in the router's unit ``per``), or None."""
-        try:
-            m = self._default if metric is None else self._metrics[metric]
-            if input_tokens is None and output_tokens is None:
-                key = self._default_key
-            else:
-                t = input_tokens + output_tokens  # type: ignore[operator]
-                if not 0 <= input_tokens <= t < _INF:  # type: ignore[operator]
-                    raise TypeError
-                k = _bl(self._edges, t)
-                key = self._hi[k] if input_tokens > self._low[k] else self._exact(input_tokens, t)  # type: ignore[operator, arg-type]
-            if not _NINF < max_cost < _INF or task is not None:
-                raise TypeError
-        except (TypeError, KeyError, ArithmeticError):
-            m, key = self._slow(metric, task, input_tokens, output_tokens, ("max_cost", max_cost))
-        board = m.boards[key] or self._build(m, key)
-        return board.b_primary[_br(board.b_keys, max_cost)]
-
-    def not_worse_than(
-        self,
-        target: str,
-        *,
-        metric: str | None = None,
-        task: str | None = None,
-        input_tokens: float | None = None,
-        output_tokens: float | None = None,
-    ) -> Route | None:
-        """The cheapest route not statistically worse than ``target`` (its 95% upper bound reaches
-        the target's lower bound): what ``advisor recommend --target`` answers. The target is the
-        quality reference: priced and scored, as for ``recommend``, but it need not fit the
-        request (a 300,000-token prompt can ask for "as good as gpt-4o"). None when no route does."""
-        try:
-            m = self._default if metric is None else self._metrics[metric]
-            if input_tokens is None and output_tokens is None:
-                key = self._default_key
-            else:
-                t = input_tokens + output_tokens  # type: ignore[operator]
-                if not 0 <= input_tokens <= t < _INF:  # type: ignore[operator]
-                    raise TypeError
-                k = _bl(self._edges, t)
-                key = self._hi[k] if input_tokens > self._low[k] else self._exact(input_tokens, t)  # type: ignore[operator, arg-type]
-            if task is not None:
-                raise TypeError
-        except (TypeError, KeyError, ArithmeticError):
-            m, key = self._slow(metric, task, input_tokens, output_tokens)
-        board = m.boards[key] or self._build(m, key)
-        lower = board.lower_by_name.get(target)
-        if lower is None:
-            lower = self._lower(board, target)
-        return board.u_primary[_br(board.u_keys, -lower)]
+    # --- queries (cheapest, best_within, not_worse_than: see _Queries) ---------------------------
 
     def min_win_rate(
         self,
@@ -658,39 +749,6 @@ class Router:
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
             raise AdvisorError(f"fallbacks must be a whole number >= 0, got {n!r}")
         return Fallbacks(self, n)
-
-    # The fallback queries: the ladder and the key to look up in it.
-
-    def _cheapest(
-        self, min_score: Any, metric: str | None, task: str | None, it: Any, ot: Any
-    ) -> tuple[_Ladder, float]:
-        try:
-            if not _NINF < min_score < _INF:
-                raise TypeError
-        except (TypeError, ArithmeticError):
-            _number("min_score", min_score)
-        board = self._board(metric, task, it, ot)
-        return board.scores, board.metric.flip * min_score
-
-    def _best_within(
-        self, max_cost: Any, metric: str | None, task: str | None, it: Any, ot: Any
-    ) -> tuple[_Ladder, float]:
-        try:
-            if not _NINF < max_cost < _INF:
-                raise TypeError
-        except (TypeError, ArithmeticError):
-            _number("max_cost", max_cost)
-        board = self._board(metric, task, it, ot)
-        return board.budget, max_cost
-
-    def _not_worse_than(
-        self, target: Any, metric: str | None, task: str | None, it: Any, ot: Any
-    ) -> tuple[_Ladder, float]:
-        board = self._board(metric, task, it, ot)
-        lower = board.lower_by_name.get(target)
-        if lower is None:
-            lower = self._lower(board, target)
-        return board.upper, -lower
 
     def _min_win_rate(
         self, p: Any, vs: str, metric: str | None, task: str | None, it: Any, ot: Any
@@ -784,20 +842,62 @@ class Router:
             if task is not None:
                 raise TypeError
         except (TypeError, KeyError, ArithmeticError):
-            m, key = self._slow(metric, task, input_tokens, output_tokens)
+            m = self._default if task is None and metric is None else self._pick(metric, task)
+            if input_tokens is None and output_tokens is None:
+                key = self._default_key
+            else:
+                i, o = self._sizes(input_tokens, output_tokens)
+                key = self._exact(i, i + o)
         return m.boards[key] or self._build(m, key)
 
-    def _slow(
-        self, metric: Any, task: Any, input_tokens: Any, output_tokens: Any, bar: tuple[str, Any] | None = None
-    ) -> tuple[_Metric, int]:
-        """The metric and size bucket of a query, each argument checked (a bad one raises naming it)."""
-        if bar is not None:
-            _number(*bar)
-        m = self._default if task is None and metric is None else self._pick(metric, task)
-        if input_tokens is None and output_tokens is None:
-            return m, self._default_key
-        i, o = self._sizes(input_tokens, output_tokens)
-        return m, self._exact(i, i + o)
+    def _tables(self, n: int | None) -> tuple[_Tables, _Tables, _Tables]:
+        """The slots of the queries with ``n`` fallbacks (None: the choice alone), by kind and metric."""
+        got = self._by_n.get(n)
+        if got is None:
+            with self._lock:
+                got = self._by_n.get(n)
+                if got is None:
+                    size = len(self._edges) + 1 + len(self._default.boards)
+                    by_kind = []
+                    for kind in (_BAR, _BUDGET, _TARGET):
+                        slots: _Tables = {name: [*[None] * size, (m, kind)] for name, m in self._metrics.items()}
+                        slots[None] = slots[self.metric]
+                        by_kind.append(slots)
+                    got = self._by_n[n] = (by_kind[0], by_kind[1], by_kind[2])
+        return got
+
+    def _board_at(self, m: _Metric, k: int) -> _Board:
+        """The board of slot ``k``: an edge interval's bucket, or the bucket ``k - _off``."""
+        off = len(self._edges) + 1
+        key = self._hi[k] if k < off else k - off
+        return m.boards[key] or self._build(m, key)
+
+    def _table(self, tabs: list[Any], k: int, n: int | None) -> Any:
+        """Fill slot ``k`` of ``tabs`` (the slots of one metric and query kind) from its board."""
+        m, kind = tabs[-1]
+        board = self._board_at(m, k)
+        with self._lock:
+            got = tabs[k]
+            if got is None:
+                got = tabs[k] = board.table(kind, n, self._floats)
+        return got
+
+    def _not_worse(self, tabs: list[Any], k: int, target: Any, n: int | None) -> Route | tuple[Route, ...] | None:
+        """The answer of ``not_worse_than`` on a target's first query in slot ``k`` (remembered there)."""
+        m, _ = tabs[-1]
+        board = self._board_at(m, k)
+        lower = board.lower_by_name.get(target)
+        if lower is None:
+            lower = self._lower(board, target)
+        ladder = board.upper
+        with self._lock:
+            keys, answers = (ladder.ckeys, ladder.cprimary) if n is None else ladder.fast(n)
+        got: Route | tuple[Route, ...] | None = answers[_br(keys, -lower)]
+        by_target = tabs[k]
+        if by_target is None:
+            by_target = self._table(tabs, k, n)
+        by_target[target] = got
+        return got
 
     def _exact(self, input_tokens: float, total: float) -> int:
         """The size bucket when a tier threshold lies between the prompt and prompt + answer."""
@@ -933,13 +1033,14 @@ class Router:
         )
 
 
-class Fallbacks:
+class Fallbacks(_Queries[tuple[Route, ...]]):
     """A router's queries answering with a tuple: the choice, then up to ``n`` fallbacks.
 
     Fallbacks also meet the bar (or the budget); routes at other endpoints (another provider or
     host) come first, cheapest first (for budgets: best first), then other models at endpoints
     already used. A service retries down the tuple when a provider fails. Empty when nothing
-    qualifies. Made by :meth:`Router.fallbacks`; as cheap to query as the router.
+    qualifies. Made by :meth:`Router.fallbacks`; as cheap to query as the router (the same
+    lookups, in tables of tuples kept by the router for each ``n``).
     """
 
     __slots__ = ("n", "router")
@@ -947,48 +1048,7 @@ class Fallbacks:
     def __init__(self, router: Router, n: int) -> None:
         self.router = router
         self.n = n
-
-    def cheapest(
-        self,
-        min_score: float,
-        *,
-        metric: str | None = None,
-        task: str | None = None,
-        input_tokens: float | None = None,
-        output_tokens: float | None = None,
-    ) -> tuple[Route, ...]:
-        """:meth:`Router.cheapest` with fallbacks."""
-        ladder, key = self.router._cheapest(min_score, metric, task, input_tokens, output_tokens)
-        keys, table = ladder._fast.get(self.n) or ladder.fast(self.n)
-        return table[_br(keys, key)]
-
-    def best_within(
-        self,
-        max_cost: float,
-        *,
-        metric: str | None = None,
-        task: str | None = None,
-        input_tokens: float | None = None,
-        output_tokens: float | None = None,
-    ) -> tuple[Route, ...]:
-        """:meth:`Router.best_within` with fallbacks."""
-        ladder, key = self.router._best_within(max_cost, metric, task, input_tokens, output_tokens)
-        keys, table = ladder._fast.get(self.n) or ladder.fast(self.n)
-        return table[_br(keys, key)]
-
-    def not_worse_than(
-        self,
-        target: str,
-        *,
-        metric: str | None = None,
-        task: str | None = None,
-        input_tokens: float | None = None,
-        output_tokens: float | None = None,
-    ) -> tuple[Route, ...]:
-        """:meth:`Router.not_worse_than` with fallbacks."""
-        ladder, key = self.router._not_worse_than(target, metric, task, input_tokens, output_tokens)
-        keys, table = ladder._fast.get(self.n) or ladder.fast(self.n)
-        return table[_br(keys, key)]
+        self._share(router, n)
 
     def min_win_rate(
         self,
@@ -1006,6 +1066,11 @@ class Fallbacks:
 
 
 _T = TypeVar("_T")
+
+
+def _shared(keys: list[float], floats: dict[float, float]) -> tuple[float, ...]:
+    """``keys`` as a tuple of the float objects ``floats`` holds for their values (equal compares)."""
+    return tuple([floats.setdefault(x, x) for x in keys])
 
 
 def _compress(keys: list[float], answers: list[_T]) -> tuple[list[float], list[_T]]:
