@@ -207,13 +207,15 @@ class _Board:
     def table(self, kind: int, n: int | None, floats: dict[float, float]) -> Any:
         """What a query of ``kind`` reads, with ``n`` fallbacks (None: the choice alone); under the lock.
 
-        ``_BAR``: ``(keys, answers, bisect)``, the answer for a bar in the metric's own direction
-        is ``answers[bisect(keys, bar)]`` (for a higher-is-better metric the ladder's keys, which
-        are negated scores, are turned back into ascending scores: no sign to apply per query);
-        ``_BUDGET``: ``(keys, answers)``, the answer is ``answers[bisect_right(keys, budget)]``;
-        ``_TARGET``: a dict of answers by target name, filled on each name's first query. Keys are
-        tuples of floats shared through ``floats`` (a model's score is the same float object on
-        every board), answers tuples: a query reads few objects, most of them hot.
+        ``_BAR`` and ``_BUDGET``: one tuple, ``n`` keys then ``n + 1`` answers; the answer for a
+        bar (in the metric's own direction) is ``t[n + bisect_left(t, bar, 0, n)]``, for a budget
+        ``t[n + bisect_right(t, budget, 0, n)]``, with ``n = len(t) >> 1``. One object holds both
+        (a query on a cold board reads a line or two less), and the bar needs no sign: for a
+        higher-is-better metric the ladder's keys (negated scores) are turned back into ascending
+        scores; for a lower-is-better one each key is the float just below the score, so that
+        ``bisect_left`` counts the scores <= the bar. ``_TARGET``: a dict of answers by target
+        name, filled on each name's first query. Keys are the float objects ``floats`` holds for
+        their values: a model's score is one object on every board, hot after a few queries.
         """
         got = self._tables.get((kind, n))
         if got is None:
@@ -224,11 +226,11 @@ class _Board:
                 keys, answers = (ladder.ckeys, ladder.cprimary) if n is None else ladder.fast(n)
                 if kind == _BAR and self.metric.flip < 0:
                     # answers[bisect_right(keys, -bar)] == answers[::-1][bisect_left(-keys[::-1], bar)]
-                    got = (_shared([-x for x in reversed(keys)], floats), tuple(reversed(answers)), _bl)
+                    keys, answers = [-x for x in reversed(keys)], answers[::-1]
                 elif kind == _BAR:
-                    got = (_shared(keys, floats), tuple(answers), _br)
-                else:
-                    got = (_shared(keys, floats), tuple(answers))
+                    # a finite bar is >= a score exactly when it is > the float below it
+                    keys = [math.nextafter(x, _NINF) for x in keys]
+                got = (*_shared(keys, floats), *answers)
             self._tables[(kind, n)] = got
         return got
 
@@ -316,7 +318,7 @@ class _Queries(Generic[_A]):
     _core: Router
     _dk: int
     _edges: list[int]
-    _low: list[float]
+    _low: list[int]
     _nfb: int | None
     _off: int
     _s: _Tables
@@ -347,8 +349,9 @@ class _Queries(Generic[_A]):
                 raise TypeError
         except (TypeError, KeyError, ArithmeticError):
             tabs, k = self._slow(self._s, metric, task, input_tokens, output_tokens, ("min_score", min_score))
-        keys, answers, bisect_ = tabs[k] or self._core._table(tabs, k, self._nfb)
-        return answers[bisect_(keys, min_score)]  # type: ignore[no-any-return]
+        table = tabs[k] or self._core._table(tabs, k, self._nfb)
+        n = len(table) >> 1
+        return table[n + _bl(table, min_score, 0, n)]  # type: ignore[no-any-return]
 
     def best_within(
         self,
@@ -375,8 +378,9 @@ class _Queries(Generic[_A]):
                 raise TypeError
         except (TypeError, KeyError, ArithmeticError):
             tabs, k = self._slow(self._b, metric, task, input_tokens, output_tokens, ("max_cost", max_cost))
-        keys, answers = tabs[k] or self._core._table(tabs, k, self._nfb)
-        return answers[_br(keys, max_cost)]  # type: ignore[no-any-return]
+        table = tabs[k] or self._core._table(tabs, k, self._nfb)
+        n = len(table) >> 1
+        return table[n + _br(table, max_cost, 0, n)]  # type: ignore[no-any-return]
 
     def not_worse_than(
         self,
@@ -579,12 +583,12 @@ class Router(_Queries[Route | None]):
         # threshold (else _exact does the two bisects).
         edges = sorted({*thresholds, *context})
         bucket_hi: list[int] = []
-        tier_low: list[float] = []
+        tier_low: list[int] = []
         for k in range(len(edges) + 1):
             below = edges[:k]
             tiers_below = [t for t in thresholds if t in below]
             bucket_hi.append(len(tiers_below) * (len(context) + 1) + len([c for c in context if c in below]))
-            tier_low.append(float(tiers_below[-1]) if tiers_below else -1.0)
+            tier_low.append(tiers_below[-1] if tiers_below else -1)  # ints: an int prompt compares faster
         set_(self, "_edges", edges)
         set_(self, "_hi", bucket_hi)
         set_(self, "_low", tier_low)

@@ -530,3 +530,58 @@ def test_the_frontier_chart_draws_the_mix_hull(bundled: Catalog) -> None:
         assert any(abs(x - part.cost) < 1e-12 and abs(y - part.score) < 1e-6 for x, y in points)
     with pytest.raises(AdvisorError, match="not a Bradley-Terry rating"):
         plot_frontier(view, metric="arena-hard-auto", mix_vs="gpt-4o")
+
+
+def test_a_bar_equal_to_a_score_qualifies_in_either_direction() -> None:
+    """The query tables turn each ladder into one ascending search; a bar at a score, just past it,
+    or on a lower-is-better metric must still answer as recommend does (made here: two models
+    scored on Arena and on a latency metric where lower is better)."""
+    view = Catalog(
+        models=(
+            Model(
+                id="fast",
+                provider="A",
+                prices=(PricePeriod(input=2.0, output=2.0, source="s"),),
+                scores=(
+                    Score(benchmark="latency", value=200.0, as_of=DAY, source="s"),
+                    Score(benchmark="arena-text", value=1250.0, ci_lower=1245, ci_upper=1255, as_of=DAY, source="s"),
+                ),
+            ),
+            Model(
+                id="slow",
+                provider="B",
+                prices=(PricePeriod(input=1.0, output=1.0, source="s"),),
+                scores=(
+                    Score(benchmark="latency", value=900.0, as_of=DAY, source="s"),
+                    Score(benchmark="arena-text", value=1200.0, ci_lower=1195, ci_upper=1205, as_of=DAY, source="s"),
+                ),
+            ),
+        ),
+        benchmarks={
+            "arena-text": Benchmark(name="Arena", scale="Elo", elo_scale=400),
+            "latency": Benchmark(name="Latency", scale="ms", higher_is_better=False),
+        },
+        sources={"s": Source(title="made by tests/test_router.py")},
+    ).as_of(DAY)
+    router = Router(view)
+    fb = router.fallbacks(1)
+    for metric, bar, want in [
+        ("latency", 900.0, ["slow", "fast"]),
+        ("latency", math.nextafter(900.0, 0), ["fast"]),
+        ("latency", 200, ["fast"]),
+        ("latency", math.nextafter(200.0, 0), []),
+        ("arena-text", 1200, ["slow", "fast"]),
+        ("arena-text", math.nextafter(1200.0, 2000), ["fast"]),
+        ("arena-text", 1250.0, ["fast"]),
+        ("arena-text", math.nextafter(1250.0, 2000), []),
+    ]:
+        got = router.cheapest(bar, metric=metric)
+        assert (got.id if got else None) == (want[0] if want else None), (metric, bar)
+        assert [r.id for r in fb.cheapest(bar, metric=metric)] == want, (metric, bar)
+        if want:
+            assert recommend(view, metric=metric, min_score=bar).choice.id == want[0]
+    # budgets: a budget equal to a cost buys it
+    slow_cost = router.cheapest(1200).cost  # type: ignore[union-attr]
+    assert router.best_within(slow_cost).id == "slow"  # type: ignore[union-attr]
+    assert router.best_within(math.nextafter(slow_cost, 0)) is None
+    assert [r.id for r in fb.best_within(100.0)] == ["fast", "slow"]
