@@ -351,7 +351,8 @@ class _Queries(Generic[_A]):
             tabs, k = self._slow(self._s, metric, task, input_tokens, output_tokens, ("min_score", min_score))
         table = tabs[k] or self._core._table(tabs, k, self._nfb)
         n = len(table) >> 1
-        return table[n + _bl(table, min_score, 0, n)]  # type: ignore[no-any-return]
+        # the bar as a float, as the ladders compare it (a Fraction rounds, a Decimal is refused)
+        return table[n + _bl(table, 1.0 * min_score, 0, n)]  # type: ignore[no-any-return]
 
     def best_within(
         self,

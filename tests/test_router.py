@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import decimal
+import fractions
 import itertools
 import math
 import random
@@ -580,6 +581,13 @@ def test_a_bar_equal_to_a_score_qualifies_in_either_direction() -> None:
         assert [r.id for r in fb.cheapest(bar, metric=metric)] == want, (metric, bar)
         if want:
             assert recommend(view, metric=metric, min_score=bar).choice.id == want[0]
+    # a bar that is not a float is compared as the float it rounds to, as recommend does
+    just_over = fractions.Fraction(1250) + fractions.Fraction(1, 10**20)
+    assert router.cheapest(just_over).id == recommend(view, min_score=float(just_over)).choice.id == "fast"  # type: ignore[union-attr]
+    assert [r.id for r in fb.cheapest(fractions.Fraction(900) - fractions.Fraction(1, 10**20), metric="latency")] == [
+        "slow",
+        "fast",
+    ]
     # budgets: a budget equal to a cost buys it
     slow_cost = router.cheapest(1200).cost  # type: ignore[union-attr]
     assert router.best_within(slow_cost).id == "slow"  # type: ignore[union-attr]
