@@ -25,7 +25,6 @@ import json
 import os
 import stat
 import sys
-import tempfile
 import types
 import typing
 from collections.abc import Callable
@@ -93,10 +92,11 @@ def _uid() -> int | None:
     return geteuid() if geteuid is not None else None
 
 
-def entry_path(folder: Path, label: str, version: str) -> Path:
-    """One entry per source path and advisor version; the name shows which file it caches."""
+def entry_path(folder: Path, label: str, version: str, name: str | None = None) -> Path:
+    """One entry per source path and advisor version; the name shows which file it caches
+    (``name`` instead of the file's name, for an entry of several files)."""
     where = hashlib.sha256(os.path.abspath(label).encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    name = Path(label).name.encode("ascii", "replace").decode("ascii").replace("?", "_")
+    name = (name or Path(label).name).encode("ascii", "replace").decode("ascii").replace("?", "_")
     return folder / f"{name}-{where}-{version}-f{FORMAT}{SUFFIX}"
 
 
@@ -105,8 +105,12 @@ def source_digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def read_entry(path: Path, raw: bytes) -> Any | None:
-    """The ``data`` stored for ``raw`` at ``path``, or None (missing, stale, foreign, not a file)."""
+def read_entry(path: Path, raw: bytes | Callable[[dict[str, Any]], bytes | None]) -> Any | None:
+    """The ``data`` stored for ``raw`` at ``path``, or None (missing, stale, foreign, not a file).
+
+    ``raw`` may be a function giving the bytes the entry must be bound to from the entry itself (for
+    an entry bound to files it names: their bytes as they are now); None from it is a miss.
+    """
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
@@ -120,12 +124,12 @@ def read_entry(path: Path, raw: bytes) -> Any | None:
         with os.fdopen(os.dup(fd), "rb") as fh:
             text = fh.read(MAX_ENTRY_BYTES + 1)
         entry = json.loads(text)
-        if (
-            not isinstance(entry, dict)
-            or entry.get("format") != FORMAT
-            or entry.get("source_size") != len(raw)
-            or entry.get("source_sha256") != source_digest(raw)
-        ):
+        if not isinstance(entry, dict) or entry.get("format") != FORMAT:
+            return None
+        source = raw(entry) if callable(raw) else raw
+        if source is None or entry.get("source_size") != len(source):
+            return None
+        if entry.get("source_sha256") != source_digest(source):
             return None
         with contextlib.suppress(OSError):
             os.utime(fd)  # most recently used: eviction removes the oldest first
@@ -140,6 +144,8 @@ def write_entry(path: Path, raw: bytes, data: Any) -> None:
     """Store ``data`` for ``raw`` at ``path`` (mode 0600, atomically), then trim the folder."""
     entry = {"format": FORMAT, "source_size": len(raw), "source_sha256": source_digest(raw), "data": data}
     body = json.dumps(entry, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+    import tempfile  # only writes need it (and its imports): a warm start only reads
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)  # mkstemp: mode 0600
         try:
@@ -234,10 +240,14 @@ def decoder(tp: Any) -> Decoder | None:
             return dict
         return lambda v: {k: value(x) for k, x in v.items()}
     if tp is dt.date:
-        return dt.date.fromisoformat
+        return _date
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         return _dataclass_decoder(tp)
     return None
+
+
+_date = functools.lru_cache(maxsize=8192)(dt.date.fromisoformat)
+"""A catalog repeats a few thousand dates many times: each is parsed once."""
 
 
 def _same(value: Any) -> Any:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from advisor.catalog_io import LoadedFile, field_path, load_file
+from advisor.catalog_io import LayersEntry, LoadedFile, field_path, load_file
 from advisor.errors import ArgumentError, CatalogError, Problem, UnknownMetricError, UnknownModelError
 from advisor.names import NameIndex
 from advisor.periods import in_force, overlay_prices, sorted_prices
@@ -96,12 +96,22 @@ def load_catalog(
     >>> cat.get("gpt-4o-mini-2024-07-18").provider
     'OpenAI'
     """
+    metrics = None if metrics is None else list(metrics)
+    cached = LayersEntry.open(_layer_files(paths, bundled, updates), metrics)  # None: no cache
+    hit = cached.get() if cached is not None else None
+    if hit is not None:
+        return Catalog(**hit)
     loaded, problems = _load_files(paths, bundled, updates)
     if not loaded and not problems:
         raise CatalogError([Problem("<none>", "no catalog files given (bundled=False and no paths)")])
     if problems:
         raise CatalogError(problems)
-    return merge_layers(loaded, metrics)
+    if cached is not None:
+        cached.bind(loaded)
+    catalog = merge_layers(loaded, metrics)
+    if cached is not None:
+        cached.put(catalog)
+    return catalog
 
 
 def _layer_files(

@@ -14,10 +14,11 @@ import difflib
 import functools
 import itertools
 import os
+import stat
 import sys
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -711,3 +712,154 @@ def _cache_get(path: Path, raw: bytes, label: str) -> LoadedFile | None:
     except (TypeError, ValueError, KeyError, AttributeError, IndexError):
         return None  # an entry of the wrong shape is a miss
     return LoadedFile(label, catalog_file, tuple(dataclasses.replace(w, file=label) for w in warnings))
+
+
+# --- cache of layered catalogs -------------------------------------------------------------------
+
+
+def score_table_paths(lf: LoadedFile, metrics: frozenset[str] | None) -> list[tuple[str, Path]]:
+    """``(metric, path)`` of each score table of a file that a load of ``metrics`` (None: all) reads."""
+    folder = Path(lf.label).parent
+    return [(m, folder / t) for m, t in sorted(lf.data.score_tables.items()) if metrics is None or m in metrics]
+
+
+class LayersEntry:
+    """The cache entry of one layered catalog: what :func:`advisor.catalog.merge_layers` made of the
+    exact bytes of its files and of the score tables it read, for one set of metrics.
+
+    A warm command then needs neither the files' own entries, nor the score tables' parsing, nor the
+    merge: one JSON document. The entry is bound to the SHA-256 of every file and table (checked on
+    every hit, as for a file's entry) and to the code that loads, checks and merges catalogs.
+    """
+
+    def __init__(self, path: Path, files: list[tuple[str, str]], metrics: tuple[str, ...] | None) -> None:
+        self.path = path
+        self.files = files
+        self.metrics = metrics
+        self.tables: list[tuple[str, str]] | None = None
+
+    @classmethod
+    def open(cls, files: Sequence[str | os.PathLike[str]], metrics: Iterable[str] | None) -> LayersEntry | None:
+        """The entry for these files (in layer order) and metrics; None when the cache is off or a
+        file cannot be read (the full load then says why)."""
+        from advisor import _cache
+
+        folder = _cache.usable_folder()
+        if folder is None or not files:
+            return None
+        labels = [os.fspath(f) for f in files]
+        digests = _digests(labels)
+        if digests is None:
+            return None
+        wanted = None if metrics is None else tuple(sorted(set(metrics)))
+        key = "\0".join([*(os.path.abspath(label) for label in labels), "*" if wanted is None else ",".join(wanted)])
+        return cls(_cache.entry_path(folder, key, _layers_version(), name="layers"), digests, wanted)
+
+    def _source(self, tables: list[tuple[str, str]]) -> bytes:
+        """What the entry is bound to: the metrics, then each file's and each table's path and digest."""
+        return "\n".join(
+            ["layers", "*" if self.metrics is None else ",".join(self.metrics)]
+            + [f"file\t{label}\t{digest}" for label, digest in self.files]
+            + [f"table\t{path}\t{digest}" for path, digest in tables]
+        ).encode("utf-8", "surrogateescape")
+
+    def get(self) -> dict[str, Any] | None:
+        """The catalog's fields (for :class:`advisor.catalog.Catalog`) on a hit, else None."""
+        from advisor import _cache
+
+        stored = _cache.read_entry(self.path, self._bound)
+        if stored is None:
+            return None
+        decode = typing.cast(_cache.Decoder, _cache.decoder(_LayeredData))
+        try:
+            models, benchmarks, sources, warnings, notices, unloaded = decode(stored[1])
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError):
+            return None  # an entry of the wrong shape is a miss
+        return {
+            "models": models,
+            "benchmarks": benchmarks,
+            "sources": sources,
+            "files": tuple(label for label, _ in self.files),
+            "warnings": warnings,
+            "notices": notices,
+            "unloaded_metrics": frozenset(unloaded),
+        }
+
+    def _bound(self, entry: dict[str, Any]) -> bytes | None:
+        """The bytes a stored entry must be bound to: the tables it lists, as they are now."""
+        data = entry.get("data")
+        if not isinstance(data, list) or len(data) != 2 or not isinstance(data[0], list):
+            return None
+        if not all(isinstance(t, str) for t in data[0]):
+            return None
+        tables = _digests(data[0])
+        return None if tables is None else self._source(tables)
+
+    def bind(self, loaded: Sequence[LoadedFile]) -> None:
+        """Note the score tables the merge of ``loaded`` will read, before it reads them."""
+        wanted = None if self.metrics is None else frozenset(self.metrics)
+        paths = [os.fspath(path) for lf in loaded for _, path in score_table_paths(lf, wanted)]
+        self.tables = _digests(paths)
+
+    def put(self, catalog: Any) -> None:
+        """Store the merged ``catalog`` when its files and tables are still the bytes it was made from."""
+        from advisor import _cache
+
+        labels = [label for label, _ in self.files]
+        if self.tables is None or list(catalog.files) != labels or _digests(labels) != self.files:
+            return
+        if _digests([path for path, _ in self.tables]) != self.tables:
+            return
+        payload = (
+            tuple(catalog.models),
+            dict(catalog.benchmarks),
+            dict(catalog.sources),
+            tuple(catalog.warnings),
+            tuple(catalog.notices),
+            tuple(sorted(catalog.unloaded_metrics)),
+        )
+        data = [[path for path, _ in self.tables], _cache.to_data(payload)]
+        _cache.write_entry(self.path, self._source(self.tables), data)
+
+
+_LayeredData = tuple[
+    tuple[schema.Model, ...],
+    dict[str, schema.Benchmark],
+    dict[str, schema.Source],
+    tuple[Problem, ...],
+    tuple[str, ...],
+    tuple[str, ...],
+]
+
+
+def _digests(paths: Sequence[str]) -> list[tuple[str, str]] | None:
+    """``(path, SHA-256 of its bytes)`` of each file; None when one cannot be read as a regular file."""
+    from advisor import _cache
+
+    out = []
+    for path in paths:
+        try:
+            if not stat.S_ISREG(os.stat(path).st_mode):  # never open a FIFO or a device
+                return None
+            with open(path, "rb") as fh:
+                raw = fh.read(MAX_FILE_BYTES + 1)
+        except OSError:
+            return None
+        if len(raw) > MAX_FILE_BYTES:
+            return None
+        out.append((path, _cache.source_digest(raw)))
+    return out
+
+
+@functools.cache
+def _layers_version() -> str:
+    """:func:`_code_version` plus the code that reads score tables and merges layers."""
+    import hashlib
+
+    from advisor import catalog, errors, names, periods, score_table
+
+    files = _code_version()
+    digest = hashlib.sha256(files.encode("utf-8"))
+    for module in (catalog, errors, names, periods, score_table):
+        digest.update(Path(typing.cast(str, module.__file__)).read_bytes())
+    return f"{files.rpartition('-')[0]}-{digest.hexdigest()[:12]}"

@@ -10,12 +10,14 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from advisor import _cache
 from advisor.catalog import load_catalog
 from advisor.catalog_io import load_file
+from advisor.errors import CatalogError
 
 CATALOGS = Path(__file__).resolve().parent / "catalogs"
 
@@ -199,3 +201,92 @@ def test_the_suite_runs_with_private_folders(tmp_path: Path, tmp_path_factory: p
     subprocess.run(command, env=env, check=True, capture_output=True)
     assert list((SESSION_HOME / ".cache" / "advisor").glob(f"{marker.name}-*"))
     assert not list((REAL_HOME / ".cache" / "advisor").glob(f"{marker.name}-*"))
+
+
+@pytest.fixture
+def tabled(tmp_path: Path) -> Path:
+    """tests/catalogs/base.yaml with an Arena coding score table beside it (figures made up by this
+    fixture: 1270 and 1250, as_of 2024-07-24), the way the bundled catalog keeps its categories."""
+    folder = tmp_path / "tabled"
+    folder.mkdir()
+    path = folder / "catalog.yaml"
+    text = (CATALOGS / "base.yaml").read_text(encoding="utf-8")
+    path.write_text(text + "score_tables:\n  arena-text/coding: coding.tsv\n", encoding="utf-8")
+    (folder / "coding.tsv").write_text(
+        "model\tbenchmark\tcategory\tas_of\tvalue\tci_lower\tci_upper\tvotes\tsource\n"
+        "gpt-4o-2024-05-13\tarena-text\tcoding\t2024-07-24\t1270.0\t1260.0\t1280.0\t\tarena-2024-07-24\n"
+        "gpt-4o-mini-2024-07-18\tarena-text\tcoding\t2024-07-24\t1250.0\t1240.0\t1260.0\t\tarena-2024-07-24\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _coding(catalog: Any) -> list[float]:
+    return [s.value for s in catalog.get("gpt-4o-mini").scores if s.category == "coding"]
+
+
+def _same_catalog(a: object, b: object) -> None:
+    for field in ("models", "warnings", "notices", "files", "unloaded_metrics"):
+        assert getattr(a, field) == getattr(b, field), field
+    assert dict(a.benchmarks) == dict(b.benchmarks)  # type: ignore[attr-defined]
+    assert dict(a.sources) == dict(b.sources)  # type: ignore[attr-defined]
+
+
+def test_a_warm_load_of_layers_is_one_entry_equal_to_a_fresh_load(
+    cache: Path, tabled: Path, layer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from advisor import catalog as catalog_mod
+
+    monkeypatch.setenv("ADVISOR_NO_CACHE", "1")
+    fresh = load_catalog(tabled, layer, bundled=False, metrics=["arena-text/coding"])
+    everything = load_catalog(tabled, layer, bundled=False)
+    monkeypatch.delenv("ADVISOR_NO_CACHE")
+    first = load_catalog(tabled, layer, bundled=False, metrics=["arena-text/coding"])
+    assert [e.name.split("-")[0] for e in entries(cache)] == ["catalog.yaml", "layer.yaml", "layers"]
+    layers = next(cache.glob("layers-*"))
+    assert stat.S_IMODE(layers.stat().st_mode) == 0o600
+
+    def no_file_reads(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a warm load read a file's own entry")
+
+    monkeypatch.setattr(catalog_mod, "load_file", no_file_reads)
+    second = load_catalog(tabled, layer, bundled=False, metrics=["arena-text/coding"])
+    for loaded in (first, second):
+        _same_catalog(loaded, fresh)
+    assert _coding(second) == [1250.0]
+    monkeypatch.undo()
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(cache))
+    _same_catalog(load_catalog(tabled, layer, bundled=False), everything)  # other metrics: its own entry
+    _same_catalog(load_catalog(tabled, layer, bundled=False), everything)
+    assert len(list(cache.glob("layers-*"))) == 2
+
+
+def test_an_edited_score_table_or_layer_is_a_miss(cache: Path, tabled: Path, layer: Path) -> None:
+    load_catalog(tabled, layer, bundled=False, metrics=["arena-text/coding"])
+    table = tabled.parent / "coding.tsv"
+    table.write_text(table.read_text(encoding="utf-8").replace("1250.0\t1240.0", "1255.0\t1240.0"), encoding="utf-8")
+    again = load_catalog(tabled, layer, bundled=False, metrics=["arena-text/coding"])
+    assert _coding(again) == [1255.0]
+    layer.write_text(layer.read_text(encoding="utf-8").replace("output: 0.6,", "output: 0.65,"), encoding="utf-8")
+    again = load_catalog(tabled, layer, bundled=False, metrics=["arena-text/coding"])
+    assert again.get("gpt-4o-mini").prices[-1].output == 0.65
+    table.unlink()
+    with pytest.raises(CatalogError, match="no such score table"):
+        load_catalog(tabled, layer, bundled=False, metrics=["arena-text/coding"])
+
+
+def test_a_layers_entry_of_the_wrong_shape_or_binding_is_a_miss(cache: Path, tabled: Path) -> None:
+    first = load_catalog(tabled, bundled=False, metrics=["arena-text/coding"])
+    [entry] = cache.glob("layers-*")
+    doc = json.loads(entry.read_bytes())
+    tables = doc["data"][0]
+    for data in ([1, 2], {"a": 1}, None, [tables, [1]], [[str(tabled)], doc["data"][1]], [[7], doc["data"][1]]):
+        entry.write_text(json.dumps({**doc, "data": data}), encoding="utf-8")
+        _same_catalog(load_catalog(tabled, bundled=False, metrics=["arena-text/coding"]), first)
+    # A planted price with the true binding is used only because the folder is private and ours:
+    # the same entry as a symlink, or owned by another user, is never read.
+    text = json.dumps(doc).replace("0.15, 0.6", "0.01, 0.02")
+    assert text != json.dumps(doc)
+    entry.unlink()
+    entry.symlink_to(_write(cache.parent / "planted.json", text))
+    assert load_catalog(tabled, bundled=False, metrics=["arena-text/coding"]).get("gpt-4o-mini").prices[0].input == 0.15

@@ -211,6 +211,42 @@ def test_building_the_parser_imports_no_importer_or_network_code() -> None:
     assert not loaded & heavy, loaded & heavy
 
 
+def _every_parser(parser: argparse.ArgumentParser, path: str) -> Iterator[tuple[str, argparse.ArgumentParser]]:
+    yield path, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                yield from _every_parser(child, f"{path} {name}")
+
+
+def test_the_command_table_lists_every_command_in_help_order() -> None:
+    from advisor.cli import COMMANDS as TABLE
+
+    top = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert list(TABLE) == list(top.choices)
+
+
+@pytest.mark.parametrize("command", ["models", "catalog", "recommend", "export", "rate", "replay", "plot"])
+def test_a_command_parser_built_alone_is_the_one_of_the_full_parser(command: str) -> None:
+    """Runs build only the invoked command's module: its help, usage and errors must not change."""
+    full = dict(_every_parser(build_parser(), "advisor"))
+    alone = dict(_every_parser(build_parser(command), "advisor"))
+    mine = {path for path in alone if path != "advisor"}
+    assert mine and all(path.startswith("advisor ") for path in mine)
+    assert f"advisor {command}" in mine
+    for path in mine:
+        assert alone[path].format_help() == full[path].format_help(), path
+        assert alone[path].format_usage() == full[path].format_usage(), path
+
+
+def test_a_command_builds_no_other_commands_parser() -> None:
+    loaded = _modules_after(
+        "from advisor.cli import main; main(['recommend', '--target', 'gpt-4o', '--as-of', '2024-07-24'])"
+    )
+    others = {"advisor.cli.export_cmd", "advisor.cli.plot_cmds", "advisor.cli.rate", "advisor.cli.replay_cmd"}
+    assert not loaded & (others | {"advisor.export"}), loaded & others
+
+
 def test_public_api_is_sorted_and_complete() -> None:
     assert advisor.__all__ == sorted(advisor.__all__)
     for name in advisor.__all__:

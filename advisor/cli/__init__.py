@@ -14,10 +14,31 @@ from collections.abc import Sequence
 from advisor.cli._common import EXIT_BAD_INPUT, EXIT_NOTHING_QUALIFIES, EXIT_OK, HELP_FORMATTER, Parser
 from advisor.errors import AdvisorError, NoCandidateError
 
+COMMANDS: dict[str, str] = {
+    "models": "catalog_cmds",
+    "catalog": "catalog_cmds",
+    "cost": "decide",
+    "frontier": "decide",
+    "recommend": "decide",
+    "compare": "decide",
+    "rank": "decide",
+    "export": "export_cmd",
+    "rate": "rate",
+    "replay": "replay_cmd",
+    "plot": "plot_cmds",
+}
+"""Each command and the module of ``advisor.cli`` that registers it, in the order ``advisor --help`` lists them."""
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser; command modules register themselves and import heavy code only when run."""
-    from advisor.cli import catalog_cmds, decide, export_cmd, plot_cmds, rate, replay_cmd
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; command modules register themselves and import heavy code only when run.
+
+    With ``command`` (a name of :data:`COMMANDS`) only the module of that command registers: every
+    run pays for building the parser, and one command's options (and what registering them imports)
+    are all that run needs. Its parser is built exactly as in the full parser, so its ``--help``,
+    usage and errors are the same.
+    """
+    import importlib
 
     parser = Parser(
         prog="advisor",
@@ -32,8 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
         dest="command", metavar="COMMAND", parser_class=Parser, title="commands", help="the command to run"
     )
     sub.required = True
-    for module in (catalog_cmds, decide, export_cmd, rate, replay_cmd, plot_cmds):
-        module.register(sub)
+    modules = [COMMANDS[command]] if command in COMMANDS else dict.fromkeys(COMMANDS.values())
+    for module in modules:
+        importlib.import_module(f"advisor.cli.{module}").register(sub)
     return parser
 
 
@@ -49,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in argv
-    parser = build_parser()
+    parser = build_parser(argv[0] if argv else None)
     try:
         args = parser.parse_args(argv)
         from advisor.cli._output import set_wide
