@@ -593,7 +593,9 @@ def _check_raw_names(data: dict[str, Any], label: str) -> list[Problem]:
     problems: list[Problem] = []
 
     def check(name: Any, loc: tuple[Any, ...]) -> None:
-        why = hidden_char(name) if isinstance(name, str) else None
+        if not isinstance(name, str) or (name.isascii() and name.isprintable()):
+            return  # printable ASCII (U+0020 to U+007E) holds no hidden character: most names, checked in C
+        why = hidden_char(name)
         if why is not None:
             model, field = _model_and_field(loc, data)
             problems.append(Problem(label, why, None, model, field, loc=loc))
