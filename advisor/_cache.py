@@ -194,8 +194,14 @@ def evict(folder: Path, limit: int | None = None) -> None:
 
 def to_data(obj: Any) -> Any:
     """A dataclass tree as JSON-ready lists: each dataclass as its field values in field order."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return [to_data(getattr(obj, f.name)) for f in dataclasses.fields(obj)]
+    kind = obj.__class__
+    if kind in _PLAIN:
+        return obj
+    names = _FIELDS.get(kind)
+    if names is None and dataclasses.is_dataclass(kind):
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    if names is not None:
+        return [to_data(getattr(obj, name)) for name in names]
     if isinstance(obj, (tuple, list)):
         return [to_data(v) for v in obj]
     if isinstance(obj, dict):
@@ -203,6 +209,11 @@ def to_data(obj: Any) -> Any:
     if isinstance(obj, dt.date):
         return obj.isoformat()
     return obj
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+"""Field names of each dataclass met (``dataclasses.fields`` builds a tuple on every call)."""
 
 
 Decoder = Callable[[Any], Any]
