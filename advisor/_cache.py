@@ -194,12 +194,12 @@ def evict(folder: Path, limit: int | None = None) -> None:
 
 def to_data(obj: Any) -> Any:
     """A dataclass tree as JSON-ready lists: each dataclass as its field values in field order."""
-    kind = obj.__class__
+    kind: type = obj.__class__
     if kind in _PLAIN:
         return obj
     names = _FIELDS.get(kind)
     if names is None and dataclasses.is_dataclass(kind):
-        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(obj))
     if names is not None:
         return [to_data(getattr(obj, name)) for name in names]
     if isinstance(obj, (tuple, list)):
