@@ -764,10 +764,10 @@ def _code_version() -> str:
     made by other validation code (another checkout, an edited schema) is never a hit."""
     import hashlib
 
-    from advisor import __version__, _cache, schema, text
+    from advisor import __version__, _cache, money, schema, text
 
     digest = hashlib.sha256()
-    for module in (schema, text, _cache, sys.modules[__name__]):
+    for module in (schema, text, money, _cache, sys.modules[__name__]):  # money: warnings name prices
         digest.update(Path(typing.cast(str, module.__file__)).read_bytes())
     return f"{__version__}-py{sys.version_info[0]}{sys.version_info[1]}-{digest.hexdigest()[:12]}"
 
