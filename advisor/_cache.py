@@ -265,6 +265,17 @@ def _same(value: Any) -> Any:
     return value
 
 
+def _optional_of(tp: Any) -> Any:
+    """``X`` for ``X | None`` (also under ``Annotated``), else ``tp``."""
+    if typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return tp
+
+
 def _dataclass_decoder(cls: type[Any]) -> Decoder:
     """A decoder made for ``cls``: one function per dataclass, built from its field names and types
     (never from the data), as ``dataclasses`` builds ``__init__``; about twice as fast as a loop
@@ -276,7 +287,7 @@ def _dataclass_decoder(cls: type[Any]) -> Decoder:
     for i, name in enumerate(names):
         if not name.isidentifier():  # pragma: no cover - dataclass fields are identifiers
             raise TypeError(f"cannot decode field {name!r}")
-        d = decoder(hints[name])
+        d = decoder(_optional_of(hints[name]))  # the code below lets None through itself
         if d is None:
             items.append(f"{name!r}: v[{i}]")
         else:
