@@ -790,7 +790,8 @@ def _cache_get(path: Path, raw: bytes, label: str) -> LoadedFile | None:
 
 
 def score_table_paths(lf: LoadedFile, metrics: frozenset[str] | None) -> list[tuple[str, Path]]:
-    """``(metric, path)`` of each score table of a file that a load of ``metrics`` (None: all) reads."""
+    """``(metric, path)`` of each score table of a file that a load of ``metrics`` (None: all) reads
+    (the tables :func:`advisor.catalog.merge_layers` reads: an entry is bound to each of them)."""
     folder = Path(lf.label).parent
     return [(m, folder / t) for m, t in sorted(lf.data.score_tables.items()) if metrics is None or m in metrics]
 
