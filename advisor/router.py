@@ -605,23 +605,13 @@ class Router(_Queries[Route | None]):
             bisect.bisect_left(thresholds, w.input_tokens) * (len(context) + 1) + bisect.bisect_left(context, total),
         )
 
-        index = {m.id: i for i, m in enumerate(models)}
         by_metric: dict[str, _Metric] = {}
-        found: dict[tuple[str, str], dict[int, Score]] = {}
-        for m in models:
-            i = index[m.id]
-            for s in m.scores:
-                slot = found.setdefault((s.benchmark, s.category), {})
-                old = slot.get(i)
-                if old is None or s.as_of > old.as_of:  # the newest, as score_of takes it
-                    slot[i] = s
-        n = len(models)
         for name in wanted:
             benchmark, category = parse_metric(name)
             bench = view.benchmarks[benchmark]
             sign = 1.0 if bench.higher_is_better else -1.0
-            got = found.get((benchmark, category), {})
-            raw = [_raw(got.get(i)) for i in range(n)]
+            got = view.scores_for(benchmark, category)  # the view's newest score of each model
+            raw = [_raw(got.get(m.id)) for m in models]
             value = np.array([r[0] if r else math.nan for r in raw], dtype=float)
             lo = np.array([r[1] if r else math.nan for r in raw], dtype=float)
             hi = np.array([r[2] if r else math.nan for r in raw], dtype=float)

@@ -251,8 +251,11 @@ def bundled_superseded() -> dict[str, str]:
     from advisor.catalog import bundled_catalog_path
 
     path = bundled_catalog_path().parent / "build" / "arena_names.yaml"
-    if not path.is_file():
-        return {}
+    return superseded_names(path) if path.is_file() else {}
+
+
+def superseded_names(path: str | os.PathLike[str]) -> dict[str, str]:
+    """The ``superseded`` skips of an ``arena_names.yaml``: name -> why its row gives way."""
     return {
         name: f"left out: {skip.reason}"
         for name, skip in read_arena_names(path).skips.items()

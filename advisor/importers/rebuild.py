@@ -161,13 +161,12 @@ def _load_json(path: Path) -> object:
         return json.load(fh)
 
 
-def _create_models(ws: Workspace, data_dir: Path, build: Path) -> list[str]:
+def _create_models(ws: Workspace, data_dir: Path, build: Path, litellm: object) -> list[str]:
     """Step 2: current models, Arena options and the names they go by. Returns what was left out."""
     from advisor.importers.arena_names import read_arena_names, read_current_names
 
     notes: list[str] = []
     prices = data_dir / "prices"
-    litellm = _load_json(prices / "litellm_model_prices_and_context_window_pypi-1.110.2.json")
     genai = _load_json(prices / "genai_prices_pypi-0.2.3_data.derived.json")
     assert isinstance(litellm, dict) and isinstance(genai, list)
     names = read_arena_names(build / "arena_names.yaml")
@@ -265,7 +264,8 @@ def rebuild(
     prices = data_dir / "prices"
     reports: list[ImportReport] = []
     ws = Workspace(cf)
-    notes = _create_models(ws, data_dir, build)
+    current_map = _load_json(prices / "litellm_model_prices_and_context_window_pypi-1.110.2.json")
+    notes = _create_models(ws, data_dir, build, current_map)
     cf = ws.layer()
 
     r = import_models_dev(cf, data_dir / "models" / "models_dev_f3fc692.derived.json", source_key="models-dev")
@@ -304,15 +304,11 @@ def rebuild(
         source_key="genai-prices-0.2.3", names_on=NAMES_ON,
     )  # fmt: skip
     reports.append(r.report)
-    cf = _host_windows(r.catalog, _load_json(prices / "litellm_model_prices_and_context_window_pypi-1.110.2.json"))
+    cf = _host_windows(r.catalog, current_map)
     r = ImportResult(cf, r.report)
-    from advisor.importers.arena_names import read_arena_names
+    from advisor.importers.arena_names import superseded_names
 
-    superseded = {
-        name: f"left out: {skip.reason}"
-        for name, skip in read_arena_names(build / "arena_names.yaml").skips.items()
-        if skip.category == "superseded"
-    }
+    superseded = superseded_names(build / "arena_names.yaml")
     for name, day in ARENA_SNAPSHOTS:
         r = import_arena(
             r.catalog, data_dir / "arena" / name, as_of=day, source_key=f"arena-{day.isoformat()}", add_new=True,
