@@ -22,14 +22,14 @@ _EXPORTS: dict[str, str] = {
     "BattleCounts": "advisor.ratings",
     "Catalog": "advisor.catalog",
     "CatalogError": "advisor.errors",
-    "Comparison": "advisor.select",
+    "Comparison": "advisor.leaderboard",
     "CostOfQuality": "advisor.history",
     "CostReport": "advisor.workload",
     "Fallbacks": "advisor.router",
     "Freshness": "advisor.freshness",
     "Frontier": "advisor.select",
     "GatewayConfig": "advisor.export",
-    "Leaderboard": "advisor.select",
+    "Leaderboard": "advisor.leaderboard",
     "Listing": "advisor.listing",
     "Mix": "advisor.mix",
     "ModelCost": "advisor.workload",
@@ -48,7 +48,7 @@ _EXPORTS: dict[str, str] = {
     "UpdateReport": "advisor.update",
     "Workload": "advisor.workload",
     "WriteError": "advisor.errors",
-    "compare": "advisor.select",
+    "compare": "advisor.leaderboard",
     "catalog_status": "advisor.update",
     "cost": "advisor.workload",
     "cost_of_quality": "advisor.history",
@@ -65,7 +65,7 @@ _EXPORTS: dict[str, str] = {
     "plot_history": "advisor.plot",
     "plot_replay": "advisor.replay_plot",
     "plot_winrates": "advisor.plot",
-    "rank": "advisor.select",
+    "rank": "advisor.leaderboard",
     "rate": "advisor.battles",
     "read_battles": "advisor.battles",
     "recommend": "advisor.select",
@@ -175,6 +175,7 @@ if TYPE_CHECKING:
     from advisor.export import GatewayConfig, export_config
     from advisor.freshness import Freshness
     from advisor.history import CostOfQuality, cost_of_quality
+    from advisor.leaderboard import Comparison, Leaderboard, compare, rank
     from advisor.listing import Listing, metrics, models
     from advisor.mix import Mix, recommend_mix
     from advisor.money import usd
@@ -185,16 +186,7 @@ if TYPE_CHECKING:
     from advisor.replay_plot import plot_replay
     from advisor.replay_report import ReplayReport
     from advisor.router import Fallbacks, Route, Router
-    from advisor.select import (
-        Comparison,
-        Frontier,
-        Leaderboard,
-        Recommendation,
-        compare,
-        frontier,
-        rank,
-        recommend,
-    )
+    from advisor.select import Frontier, Recommendation, frontier, recommend
     from advisor.traffic import replay
     from advisor.update import CatalogStatus, UpdateError, UpdateReport, catalog_status, update_catalog
     from advisor.usage import Usage

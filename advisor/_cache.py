@@ -1,10 +1,10 @@
 """The parse cache: validated catalog files kept as plain JSON data, never as code.
 
-A cache entry is a JSON document holding the SHA-256 and size of the exact source bytes it was made
+A cache entry is a JSON document holding the BLAKE2b digest and size of the exact source bytes it was made
 from and the validated file as nested lists (each dataclass as its fields in order). Reading it
-back is ``json.loads`` plus constructing the schema's dataclasses from a table derived from their
-type hints, so an entry can hold nothing but data: no class or function named by the file is ever
-looked up, unlike pickle.
+back is ``json.loads`` plus constructing the schema's dataclasses by decoders written out from their
+type hints (:mod:`advisor._decoders`, generated), so an entry can hold nothing but data: no class
+or function named by the file is ever looked up, unlike pickle.
 
 Who can plant an entry is bounded by the folder: advisor creates it mode 0700, writes entries mode
 0600, and uses a folder only when the current user owns it and nobody else can write to it;
@@ -19,20 +19,21 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import functools
-import hashlib
 import json
 import os
 import stat
 import sys
-import types
-import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-FORMAT = 3
+FORMAT = 5
 """Bumped whenever the entry layout or the schema's field order changes."""
+
+try:  # hashlib.blake2b is this same type; importing hashlib also loads OpenSSL (2-3 ms of every start)
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # pragma: no cover - a Python without the module
+    from hashlib import blake2b as _blake2b
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
 """The cache folder is trimmed to this many bytes of entries, least recently used first."""
 MAX_ENTRY_BYTES = 512 * 1024 * 1024
@@ -95,14 +96,19 @@ def _uid() -> int | None:
 def entry_path(folder: Path, label: str, version: str, name: str | None = None) -> Path:
     """One entry per source path and advisor version; the name shows which file it caches
     (``name`` instead of the file's name, for an entry of several files)."""
-    where = hashlib.sha256(os.path.abspath(label).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    where = _blake2b(os.path.abspath(label).encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
     name = (name or Path(label).name).encode("ascii", "replace").decode("ascii").replace("?", "_")
     return folder / f"{name}-{where}-{version}-f{FORMAT}{SUFFIX}"
 
 
 def source_digest(raw: bytes) -> str:
-    """What an entry is bound to: the SHA-256 of the exact source bytes."""
-    return hashlib.sha256(raw).hexdigest()
+    """What an entry is bound to: the BLAKE2b digest (256 bits) of the exact source bytes."""
+    return hasher(raw).hexdigest()
+
+
+def hasher(data: bytes = b"") -> _blake2b:
+    """A BLAKE2b hash (256 bits) of ``data``, to be fed more: the digest of every entry and version."""
+    return _blake2b(data, digest_size=32)
 
 
 def read_entry(path: Path, raw: bytes | Callable[[dict[str, Any]], bytes | None]) -> Any | None:
@@ -124,12 +130,7 @@ def read_entry(path: Path, raw: bytes | Callable[[dict[str, Any]], bytes | None]
         with os.fdopen(os.dup(fd), "rb") as fh:
             text = fh.read(MAX_ENTRY_BYTES + 1)
         entry = json.loads(text)
-        if not isinstance(entry, dict) or entry.get("format") != FORMAT:
-            return None
-        source = raw(entry) if callable(raw) else raw
-        if source is None or entry.get("source_size") != len(source):
-            return None
-        if entry.get("source_sha256") != source_digest(source):
+        if not isinstance(entry, dict) or not _bound_to(entry, raw(entry) if callable(raw) else raw):
             return None
         with contextlib.suppress(OSError):
             os.utime(fd)  # most recently used: eviction removes the oldest first
@@ -140,10 +141,40 @@ def read_entry(path: Path, raw: bytes | Callable[[dict[str, Any]], bytes | None]
         os.close(fd)
 
 
+def _bound_to(entry: Any, source: bytes | None, code: str | None = None) -> bool:
+    """Whether ``entry`` is of this format, made from exactly ``source`` (and by ``code``)."""
+    if not isinstance(entry, dict) or entry.get("format") != FORMAT or source is None:
+        return False
+    if code is not None and entry.get("code") != code:
+        return False
+    return entry.get("source_size") == len(source) and entry.get("source_digest") == source_digest(source)
+
+
+def read_shipped(path: Path, raw: bytes, code: str) -> Any | None:
+    """The ``data`` of an entry shipped inside the package (see :func:`entry_body`) when it was made
+    from exactly ``raw`` by code ``code``, else None. The package's folder is trusted as its code
+    is: no owner check, and it is never touched."""
+    try:
+        with open(path, "rb") as fh:
+            entry = json.loads(fh.read(MAX_ENTRY_BYTES + 1))
+    except (OSError, ValueError, RecursionError):
+        return None
+    return entry.get("data") if _bound_to(entry, raw, code) else None
+
+
+def entry_body(raw: bytes, data: Any, code: str | None = None) -> bytes:
+    """An entry's bytes: ``data`` bound to the size and digest of ``raw`` (and to ``code``, the
+    version of the code that made it, for an entry that ships with the package)."""
+    entry: dict[str, Any] = {"format": FORMAT}
+    if code is not None:
+        entry["code"] = code
+    entry.update(source_size=len(raw), source_digest=source_digest(raw), data=data)
+    return json.dumps(entry, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
 def write_entry(path: Path, raw: bytes, data: Any) -> None:
     """Store ``data`` for ``raw`` at ``path`` (mode 0600, atomically), then trim the folder."""
-    entry = {"format": FORMAT, "source_size": len(raw), "source_sha256": source_digest(raw), "data": data}
-    body = json.dumps(entry, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+    body = entry_body(raw, data)
     import tempfile  # only writes need it (and its imports): a warm start only reads
 
     try:
@@ -193,7 +224,8 @@ def evict(folder: Path, limit: int | None = None) -> None:
 
 
 def to_data(obj: Any) -> Any:
-    """A dataclass tree as JSON-ready lists: each dataclass as its field values in field order."""
+    """A dataclass tree as JSON-ready lists: each dataclass as its field values in field order, less
+    the trailing ``None`` values (most optional prices are unset; a decoder restores them)."""
     kind: type = obj.__class__
     if kind in _PLAIN:
         return obj
@@ -201,7 +233,10 @@ def to_data(obj: Any) -> Any:
     if names is None and dataclasses.is_dataclass(kind):
         names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(obj))
     if names is not None:
-        return [to_data(getattr(obj, name)) for name in names]
+        values = [to_data(getattr(obj, name)) for name in names]
+        while values and values[-1] is None:
+            values.pop()
+        return values
     if isinstance(obj, (tuple, list)):
         return [to_data(v) for v in obj]
     if isinstance(obj, dict):
@@ -214,93 +249,3 @@ def to_data(obj: Any) -> Any:
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 _FIELDS: dict[type, tuple[str, ...]] = {}
 """Field names of each dataclass met (``dataclasses.fields`` builds a tuple on every call)."""
-
-
-Decoder = Callable[[Any], Any]
-
-
-@functools.cache
-def decoder(tp: Any) -> Decoder | None:
-    """A function turning :func:`to_data` output back into ``tp``; None where the value is as is.
-
-    Only the types named by the schema's hints are ever built, whatever the data says.
-    """
-    origin = typing.get_origin(tp)
-    if origin is typing.Annotated:
-        return decoder(typing.get_args(tp)[0])
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        inner = [decoder(a) for a in args]
-        if all(d is None for d in inner):
-            return None
-        if len(args) != 1:
-            raise TypeError(f"cannot decode a union of {args}")
-        one = typing.cast(Decoder, inner[0])
-        return lambda v: None if v is None else one(v)
-    if origin is tuple and typing.get_args(tp)[-1] is not Ellipsis:
-        parts = [decoder(a) or _same for a in typing.get_args(tp)]
-        return lambda v: tuple([d(x) for d, x in zip(parts, v, strict=True)])
-    if origin in (tuple, list):
-        item = decoder(typing.get_args(tp)[0])
-        if item is None:
-            return tuple
-        return lambda v: tuple([item(x) for x in v])
-    if origin is dict:
-        value = decoder(typing.get_args(tp)[1])
-        if value is None:
-            return dict
-        return lambda v: {k: value(x) for k, x in v.items()}
-    if tp is dt.date:
-        return _date
-    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        return _dataclass_decoder(tp)
-    return None
-
-
-_date = functools.lru_cache(maxsize=8192)(dt.date.fromisoformat)
-"""A catalog repeats a few thousand dates many times: each is parsed once."""
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-def _optional_of(tp: Any) -> Any:
-    """``X`` for ``X | None`` (also under ``Annotated``), else ``tp``."""
-    if typing.get_origin(tp) is typing.Annotated:
-        tp = typing.get_args(tp)[0]
-    if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if len(args) == 1:
-            return args[0]
-    return tp
-
-
-def _dataclass_decoder(cls: type[Any]) -> Decoder:
-    """A decoder made for ``cls``: one function per dataclass, built from its field names and types
-    (never from the data), as ``dataclasses`` builds ``__init__``; about twice as fast as a loop
-    over the fields, and a warm start decodes thousands of objects."""
-    hints = typing.get_type_hints(cls, include_extras=True)
-    names = [f.name for f in dataclasses.fields(cls)]
-    scope: dict[str, Any] = {"new": object.__new__, "cls": cls, "list": list}
-    items = []
-    for i, name in enumerate(names):
-        if not name.isidentifier():  # pragma: no cover - dataclass fields are identifiers
-            raise TypeError(f"cannot decode field {name!r}")
-        d = decoder(_optional_of(hints[name]))  # the code below lets None through itself
-        if d is None:
-            items.append(f"{name!r}: v[{i}]")
-        else:
-            scope[f"d{i}"] = d
-            items.append(f"{name!r}: None if v[{i}] is None else d{i}(v[{i}])")
-    # The values were validated when the entry was made; skip the frozen __init__'s setattrs.
-    source = (
-        "def decode(v):\n"
-        f"    if v.__class__ is not list or len(v) != {len(names)}:\n"
-        f"        raise ValueError('{cls.__name__}: expected a list of {len(names)} fields')\n"
-        "    obj = new(cls)\n"
-        f"    obj.__dict__.update({{{', '.join(items)}}})\n"
-        "    return obj\n"
-    )
-    exec(compile(source, f"<advisor._cache decoder of {cls.__name__}>", "exec"), scope)
-    return typing.cast(Decoder, scope["decode"])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -17,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from advisor.catalog_io import LayersEntry, LoadedFile, field_path, load_file
-from advisor.errors import ArgumentError, CatalogError, Problem, UnknownMetricError, UnknownModelError
+from advisor.errors import (
+    ArgumentError,
+    CatalogError,
+    Problem,
+    UnknownMetricError,
+    UnknownModelError,
+    close_matches,
+)
 from advisor.names import NameIndex
 from advisor.periods import in_force, overlay_prices, sorted_prices
 from advisor.schema import Alias, Benchmark, CatalogFile, Model, Score, Source
@@ -585,7 +591,7 @@ class Catalog:
             known = {(m.provider or "").casefold(): m.provider or "" for m in self.models}
             for name in wanted:
                 if name.casefold() not in known:
-                    close = difflib.get_close_matches(name, sorted(set(known.values())), n=3, cutoff=0.6)
+                    close = close_matches(name, sorted(set(known.values())), n=3, cutoff=0.6)
                     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
                     error = ArgumentError("provider", f"names no provider in the catalog: {name!r}{hint}")
                     error.matches = tuple(close)  # type: ignore[attr-defined]

@@ -1,7 +1,7 @@
 """Reading catalog files: strict YAML, pydantic validation, errors that name file, line and field.
 
 Loading is paid on every CLI call and every service start, so a file that validated once is kept
-as plain JSON data in a private cache folder, bound to the SHA-256 of the exact bytes it was made
+as plain JSON data in a private cache folder, bound to a digest of the exact bytes it was made
 from (see :mod:`advisor._cache`); a hit (same bytes) needs neither YAML parsing nor pydantic. The
 cache is only an accelerator: any problem with it falls back to a full load.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import functools
 import itertools
 import os
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor import schema
-from advisor.errors import CatalogError, Problem
+from advisor.errors import CatalogError, Problem, close_matches
 from advisor.money import usd
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -54,6 +53,10 @@ def load_file(path: str | os.PathLike[str], *, use_cache: bool = True) -> Loaded
     """Read one catalog file, from the cache when its bytes were validated before."""
     label = os.fspath(path)
     raw = _read_bytes(Path(path), label)
+    if use_cache:
+        shipped = _shipped_get(label, raw)
+        if shipped is not None:
+            return shipped
     cache_file = _cache_path(label) if use_cache else None
     if cache_file is not None:
         cached = _cache_get(cache_file, raw, label)
@@ -358,13 +361,6 @@ def _normalise_aliases(data: dict[str, Any]) -> None:
 # --- validation -----------------------------------------------------------------------------------
 
 
-@functools.cache
-def _adapter() -> Any:
-    from pydantic import TypeAdapter
-
-    return TypeAdapter(schema.CatalogFile)
-
-
 def _validate(data: dict[str, Any], label: str) -> tuple[schema.CatalogFile | None, tuple[int, ...], list[Problem]]:
     """The validated file, or its valid part: entries with schema problems are left out, and
     ``positions`` gives each remaining model's index in the file. None when nothing is left to check."""
@@ -373,7 +369,7 @@ def _validate(data: dict[str, Any], label: str) -> tuple[schema.CatalogFile | No
     models = data.get("models")
     positions = tuple(range(len(models))) if isinstance(models, list) else ()
     try:
-        return _adapter().validate_python(data), positions, []
+        return schema.catalog_file_adapter().validate_python(data), positions, []
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
     problems = [_problem_from_error(err, data, label) for err in errors]
@@ -402,7 +398,7 @@ def _validate(data: dict[str, Any], label: str) -> tuple[schema.CatalogFile | No
         rest["models"] = [_cut(models[i], cuts.get(i, set())) for i in positions]
     for _ in range(2):  # a cut can uncover another problem (a required field): then drop entries
         try:
-            return _adapter().validate_python(rest), positions, problems
+            return schema.catalog_file_adapter().validate_python(rest), positions, problems
         except ValidationError as again:
             failing = {e["loc"][1] for e in again.errors() if e["loc"][:1] == ("models",) and len(e["loc"]) > 1}
             if not failing or not all(isinstance(k, int) for k in failing):
@@ -437,7 +433,7 @@ def _problem_from_error(err: Any, data: dict[str, Any], label: str) -> Problem:
     if kind in ("unexpected_keyword_argument", "extra_forbidden"):
         name = str(loc[-1])
         known = _field_names_at(loc[:-1])
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        close = close_matches(name, known, n=1, cutoff=0.6)
         hint = f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(known)})"
         message = f"unknown field {name!r}{hint}"
     elif kind in ("missing", "missing_argument"):
@@ -499,7 +495,7 @@ def _field_names_at(loc: tuple[Any, ...]) -> list[str]:
     for part in loc:
         tp = _unwrap(tp)
         if dataclasses.is_dataclass(tp) and isinstance(part, str):
-            tp = typing.get_type_hints(tp)[part]
+            tp = schema.type_hints(tp)[part]
         elif typing.get_origin(tp) in (tuple, list):
             tp = typing.get_args(tp)[0]
         elif typing.get_origin(tp) is dict:
@@ -759,28 +755,72 @@ def _cache_path(label: str) -> Path | None:
 
 
 @functools.cache
-def _code_version() -> str:
+def _code_digest() -> str:
     """advisor's version plus a digest of the code that decides what a valid file is, so an entry
     made by other validation code (another checkout, an edited schema) is never a hit."""
-    import hashlib
-
     from advisor import __version__, _cache, money, schema, text
 
-    digest = hashlib.sha256()
+    digest = _cache.hasher()
     for module in (schema, text, money, _cache, sys.modules[__name__]):  # money: warnings name prices
         digest.update(Path(typing.cast(str, module.__file__)).read_bytes())
-    return f"{__version__}-py{sys.version_info[0]}{sys.version_info[1]}-{digest.hexdigest()[:12]}"
+    return f"{__version__}-{digest.hexdigest()[:12]}"
+
+
+@functools.cache
+def _code_version() -> str:
+    """:func:`_code_digest` with the Python version, in the name of every cache entry."""
+    version, _, digest = _code_digest().rpartition("-")
+    return f"{version}-py{sys.version_info[0]}{sys.version_info[1]}-{digest}"
+
+
+SHIPPED_SUFFIX = ".validated.json"
+
+
+def shipped_entry_path(path: Path) -> Path:
+    """Where the validated form of a bundled catalog file ships: beside it, ``<name>.validated.json``."""
+    return path.with_name(path.name + SHIPPED_SUFFIX)
+
+
+def shipped_entry(raw: bytes) -> str:
+    """The validated form of the bundled catalog's bytes ``raw``, as it ships beside the file.
+
+    It is a parse-cache entry (data only, see :mod:`advisor._cache`) bound to the exact bytes and
+    to the code that validated them (:func:`_code_digest`), made by :mod:`advisor._generate`: the
+    first run after install reads it instead of parsing and validating the YAML, and any other
+    bytes or code (an edited checkout) are validated as usual.
+    """
+    from advisor import _cache
+
+    loaded = parse_catalog_bytes(raw, "catalog.yaml")
+    return _cache.entry_body(raw, _cache.to_data((loaded.data, loaded.warnings)), _code_digest()).decode("utf-8")
+
+
+def _shipped_get(label: str, raw: bytes) -> LoadedFile | None:
+    """The bundled catalog from the validated form shipped beside it; None for any other file, when
+    it does not match ``raw`` and this code, or with ``ADVISOR_NO_CACHE``."""
+    from advisor import _cache
+    from advisor.catalog import bundled_catalog_path
+
+    bundled = bundled_catalog_path()
+    if _cache.cache_dir() is None or os.path.realpath(label) != str(bundled):
+        return None
+    return _decode_file_entry(_cache.read_shipped(shipped_entry_path(bundled), raw, _code_digest()), label)
 
 
 def _cache_get(path: Path, raw: bytes, label: str) -> LoadedFile | None:
     from advisor import _cache
 
-    data = _cache.read_entry(path, raw)
+    return _decode_file_entry(_cache.read_entry(path, raw), label)
+
+
+def _decode_file_entry(data: Any, label: str) -> LoadedFile | None:
+    """The file held by a file entry's ``data`` (None: a miss, as is an entry of the wrong shape)."""
     if data is None:
         return None
-    decode = typing.cast(_cache.Decoder, _cache.decoder(tuple[schema.CatalogFile, tuple[Problem, ...]]))
+    from advisor import _decoders
+
     try:
-        catalog_file, warnings = decode(data)
+        catalog_file, warnings = _decoders.file_entry(data)
     except (TypeError, ValueError, KeyError, AttributeError, IndexError):
         return None  # an entry of the wrong shape is a miss
     return LoadedFile(label, catalog_file, tuple(dataclasses.replace(w, file=label) for w in warnings))
@@ -801,7 +841,7 @@ class LayersEntry:
     exact bytes of its files and of the score tables it read, for one set of metrics.
 
     A warm command then needs neither the files' own entries, nor the score tables' parsing, nor the
-    merge: one JSON document. The entry is bound to the SHA-256 of every file and table (checked on
+    merge: one JSON document. The entry is bound to the digest of every file and table (checked on
     every hit, as for a file's entry) and to the code that loads, checks and merges catalogs.
     """
 
@@ -843,9 +883,10 @@ class LayersEntry:
         stored = _cache.read_entry(self.path, self._bound)
         if stored is None:
             return None
-        decode = typing.cast(_cache.Decoder, _cache.decoder(_LayeredData))
+        from advisor import _decoders
+
         try:
-            models, benchmarks, sources, warnings, notices, unloaded = decode(stored[1])
+            models, benchmarks, sources, warnings, notices, unloaded = _decoders.layers_entry(stored[1])
         except (TypeError, ValueError, KeyError, AttributeError, IndexError):
             return None  # an entry of the wrong shape is a miss
         return {
@@ -903,10 +944,15 @@ _LayeredData = tuple[
     tuple[str, ...],
     tuple[str, ...],
 ]
+ENTRY_ROOTS: dict[str, Any] = {
+    "file_entry": tuple[schema.CatalogFile, tuple[Problem, ...]],
+    "layers_entry": _LayeredData,
+}
+"""What each kind of cache entry holds: :mod:`advisor._generate` writes a decoder for each."""
 
 
 def _digests(paths: Sequence[str]) -> list[tuple[str, str]] | None:
-    """``(path, SHA-256 of its bytes)`` of each file; None when one cannot be read as a regular file."""
+    """``(path, digest of its bytes)`` of each file; None when one cannot be read as a regular file."""
     from advisor import _cache
 
     out = []
@@ -927,12 +973,10 @@ def _digests(paths: Sequence[str]) -> list[tuple[str, str]] | None:
 @functools.cache
 def _layers_version() -> str:
     """:func:`_code_version` plus the code that reads score tables and merges layers."""
-    import hashlib
-
-    from advisor import catalog, errors, names, periods, score_table
+    from advisor import _cache, catalog, errors, names, periods, score_table
 
     files = _code_version()
-    digest = hashlib.sha256(files.encode("utf-8"))
+    digest = _cache.hasher(files.encode("utf-8"))
     for module in (catalog, errors, names, periods, score_table):
         digest.update(Path(typing.cast(str, module.__file__)).read_bytes())
     return f"{files.rpartition('-')[0]}-{digest.hexdigest()[:12]}"

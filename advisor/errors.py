@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+
+def close_matches(word: str, options: Sequence[str], n: int, cutoff: float) -> list[str]:
+    """The options most like ``word`` (``difflib.get_close_matches``), for "did you mean" hints;
+    difflib is imported only when a message needs it."""
+    import difflib
+
+    return difflib.get_close_matches(word, options, n=n, cutoff=cutoff)
 
 
 class AdvisorError(ValueError):
@@ -78,7 +85,7 @@ class UnknownModelError(AdvisorError, KeyError):
     def __init__(self, name: str, candidates: Iterable[str] = (), *, suggestions: Iterable[str] | None = None) -> None:
         self.name = name
         if suggestions is None:
-            close = difflib.get_close_matches(name, list(dict.fromkeys(candidates)), n=3, cutoff=0.6)
+            close = close_matches(name, list(dict.fromkeys(candidates)), n=3, cutoff=0.6)
         else:
             close = list(suggestions)
         self.matches: tuple[str, ...] = tuple(close)
@@ -100,7 +107,7 @@ class UnknownMetricError(AdvisorError, KeyError):
         if note is not None:
             super().__init__(f"{note} (is the date before the benchmark's first snapshot?)")
             return
-        close = difflib.get_close_matches(metric, known, n=3, cutoff=0.5)
+        close = close_matches(metric, known, n=3, cutoff=0.5)
         self.matches = tuple(close)
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         listing = f" (known: {', '.join(known)})" if known and not close else ""

@@ -9,9 +9,10 @@ day is ambiguous: callers report it, never guess.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
+
+from advisor.errors import close_matches
 
 if TYPE_CHECKING:
     from advisor.schema import Alias, Model
@@ -102,7 +103,7 @@ class NameIndex:
 
     def close(self, name: str, n: int = 3) -> list[str]:
         """Ids of models with names close to ``name``, best first, for "did you mean" messages."""
-        keys = difflib.get_close_matches(name.strip().casefold(), list(self._names), n=2 * n, cutoff=0.6)
+        keys = close_matches(name.strip().casefold(), list(self._names), n=2 * n, cutoff=0.6)
         found = dict.fromkeys(model_id for key in keys for model_id, _ in self._names[key])
         return list(found)[:n]
 

@@ -15,17 +15,20 @@ with the lowest index is kept, so the mask never shows the same trade-off twice.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 
 from advisor.errors import AdvisorError
 
-__all__ = ["pareto_front", "pareto_front_nd", "uncertain_pareto_front"]
+if TYPE_CHECKING:  # numpy.typing only for the checker: a decision's start-up does without it
+    import numpy.typing as npt
 
-BoolArray = npt.NDArray[np.bool_]
-FloatArray = npt.NDArray[np.float64]
-IndexArray = npt.NDArray[np.intp]
+    BoolArray = npt.NDArray[np.bool_]
+    FloatArray = npt.NDArray[np.float64]
+    IndexArray = npt.NDArray[np.intp]
+
+__all__ = ["pareto_front", "pareto_front_nd", "uncertain_pareto_front"]
 
 # Below this many rows the exact methods are cheap enough that pre-filtering does not pay.
 _SMALL = 512

@@ -606,8 +606,8 @@ def plot_winrates(
     half wins), from point ratings; the hover text says whether the two 95% CIs overlap. Models
     are in leaderboard order (:func:`advisor.rank`). Needs a Bradley-Terry metric.
     """
+    from advisor.leaderboard import rank
     from advisor.ratings import win_probability
-    from advisor.select import rank
 
     if isinstance(top, bool) or not isinstance(top, int) or top < 2:
         raise AdvisorError(f"top must be an integer >= 2, got {top!r}")

@@ -55,7 +55,7 @@ def test_folder_is_private_and_entries_are_owner_only_json(cache: Path, layer: P
     doc = json.loads(entry.read_bytes())
     assert doc["format"] == _cache.FORMAT
     assert doc["source_size"] == layer.stat().st_size
-    assert doc["source_sha256"] == _cache.source_digest(layer.read_bytes())
+    assert doc["source_digest"] == _cache.source_digest(layer.read_bytes())
     assert load_file(layer) == first == load_file(layer, use_cache=False)
 
 

@@ -18,8 +18,9 @@ import pytest
 from advisor.catalog import load_catalog, validate_catalog
 from advisor.cli import main
 from advisor.freshness import STALE_AFTER_DAYS
+from advisor.leaderboard import compare, rank
 from advisor.listing import metrics, models
-from advisor.select import compare, frontier, pool, rank, recommend
+from advisor.select import frontier, pool, recommend
 from advisor.workload import Workload, cost
 
 # Prices are input = output, so a model's blended price at 3:1 is that number. The arena-text

@@ -9,8 +9,9 @@ import pytest
 
 from advisor.catalog import load_catalog
 from advisor.errors import AdvisorError, NoCandidateError, UnknownMetricError, UnknownModelError
+from advisor.leaderboard import compare, rank
 from advisor.router import Router
-from advisor.select import compare, frontier, rank, recommend
+from advisor.select import frontier, recommend
 
 # Costs at the default 3:1 blend equal the input=output price given here.
 LAYER = """\

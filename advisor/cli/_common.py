@@ -137,6 +137,16 @@ def add_catalog_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_filter_options(p: argparse.ArgumentParser) -> None:
+    """``--provider``, ``--open-weights``, ``--min-context`` (``models`` and the decision commands)."""
+    g = p.add_argument_group("filters")
+    g.add_argument("--provider", type=name, action="append", metavar="NAME", help="only this provider (repeatable)")
+    g.add_argument("--open-weights", action="store_true", default=None, help="only models whose weights are public")
+    g.add_argument(
+        "--min-context", type=whole(at_least=0), metavar="TOKENS", help="only models with at least this context window"
+    )
+
+
 def add_wide_option(p: argparse.ArgumentParser) -> None:
     """``--wide`` on commands that print a table (tables otherwise fit the terminal's width)."""
     p.add_argument(

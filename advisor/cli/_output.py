@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -80,6 +79,8 @@ def terminal_width() -> int | None:
     if env.isdigit() and int(env) > 0:
         return int(env)
     if sys.stdout.isatty():
+        import shutil  # only a terminal needs it (and its imports)
+
         return shutil.get_terminal_size().columns
     return None
 

@@ -12,25 +12,14 @@ from advisor.cli._common import (
     HELP_FORMATTER,
     Parser,
     add_catalog_options,
+    add_filter_options,
     add_wide_option,
     load_catalog_from_args,
-    name,
-    whole,
 )
 from advisor.cli._output import num, print_json, table, usd
 
 if TYPE_CHECKING:
     from advisor.listing import MetricInfo, ModelRow
-
-
-def add_filter_options(p: argparse.ArgumentParser) -> None:
-    """``--provider``, ``--open-weights``, ``--min-context`` (shared with the decision commands)."""
-    g = p.add_argument_group("filters")
-    g.add_argument("--provider", type=name, action="append", metavar="NAME", help="only this provider (repeatable)")
-    g.add_argument("--open-weights", action="store_true", default=None, help="only models whose weights are public")
-    g.add_argument(
-        "--min-context", type=whole(at_least=0), metavar="TOKENS", help="only models with at least this context window"
-    )
 
 
 def register(sub: Any) -> None:

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Any
 from advisor.cli._common import (
     HELP_FORMATTER,
     add_catalog_options,
+    add_filter_options,
     add_wide_option,
     load_catalog_from_args,
     number,
     whole,
 )
 from advisor.cli._output import num, print_json, table, usd
-from advisor.cli.catalog_cmds import add_filter_options
 
 if TYPE_CHECKING:
     from advisor.catalog import Catalog
@@ -501,7 +501,7 @@ def _mix(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from advisor.select import compare
+    from advisor.leaderboard import compare
 
     catalog = _view(args)
     cmp = compare(catalog, args.a, args.b, metric=args.metric, workload=_workload(args, catalog))
@@ -558,7 +558,7 @@ def _pair(ci: tuple[float, float] | None) -> str:
 
 
 def _rank(args: argparse.Namespace) -> int:
-    from advisor.select import rank
+    from advisor.leaderboard import rank
 
     catalog = _view(args)
     board = rank(catalog, metric=args.metric, workload=_workload(args, catalog))

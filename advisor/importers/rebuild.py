@@ -446,8 +446,10 @@ def split_scores(cf: CatalogFile) -> tuple[CatalogFile, dict[str, str]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Write (or with ``--check`` compare) ``catalog/catalog.yaml``; print one line per step."""
+    """Write (or with ``--check`` compare) ``catalog/catalog.yaml``, its score tables and its validated
+    form (:mod:`advisor._generate`); print one line per step."""
     from advisor._io import atomic_write_text
+    from advisor.catalog_io import shipped_entry, shipped_entry_path
     from advisor.writer import dump_catalog_file
 
     parser = argparse.ArgumentParser(prog="python -m advisor.importers.rebuild", description=__doc__.split("\n")[0])
@@ -471,7 +473,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"names: {note}", file=sys.stderr)
     print(join_report(cf, args.data, args.models.parent), file=sys.stderr)
     cf, tables = split_scores(cf)
-    outputs = {args.out: dump_catalog_file(cf), **{args.out.parent / rel: text for rel, text in tables.items()}}
+    main_text = dump_catalog_file(cf)
+    outputs = {args.out: main_text, **{args.out.parent / rel: text for rel, text in tables.items()}}
+    outputs[shipped_entry_path(args.out)] = shipped_entry(main_text.encode("utf-8"))  # see advisor._generate
     folder = args.out.parent / TABLES
     extra = sorted(set(folder.glob("*.tsv")) - set(outputs)) if folder.is_dir() else []
     if args.check:
