@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -64,3 +65,59 @@ def test_nan_stays_a_float_for_validation_to_refuse() -> None:
     reference, fast = _both("a: .nan\n")
     assert isinstance(fast, dict) and isinstance(reference, dict)
     assert fast["a"] != fast["a"] and reference["a"] != reference["a"]
+
+
+_STARTUP_PROBE = """
+import gc, json, sys
+from advisor.cli import _common, main
+import advisor.cli.rate as rate
+seen = {}
+real = rate._run
+def probe(args):
+    seen["gc during rate"] = gc.isenabled()
+    return real(args)
+rate._run = probe
+_common.begin_startup()
+seen["gc at start"] = gc.isenabled()
+seen["recommend"] = main(["recommend", "--target", "gpt-4o", "--as-of", "2024-07-24"])
+seen["gc after recommend"] = gc.isenabled()
+seen["frozen"] = gc.get_freeze_count() > 0
+_common.begin_startup()
+seen["rate"] = main(["rate", sys.argv[1], "--bootstrap", "0"])
+print(json.dumps(seen))
+"""
+
+
+def test_a_console_run_collects_nothing_during_start_up_and_resumes_for_the_work(tmp_path: Path) -> None:
+    """``run()`` pauses the garbage collector until the catalog is loaded (decisions) or the arguments
+    are parsed (any other command), then freezes what start-up made and collects again."""
+    import json
+    import subprocess
+    import sys
+
+    battles = tmp_path / "battles.csv"  # three models, each won and lost some, made here
+    rows = [("a", "b", "model_a")] * 30 + [("b", "a", "model_a")] * 10 + [("b", "c", "model_a")] * 20
+    rows += [("c", "b", "model_a")] * 20 + [("c", "a", "model_a")] * 5 + [("a", "c", "model_a")] * 15
+    battles.write_text("model_a,model_b,winner\n" + "".join(f"{a},{b},{w}\n" for a, b, w in rows), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", _STARTUP_PROBE, str(battles)], capture_output=True, text=True, timeout=120, check=True
+    )
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen == {
+        "gc at start": False,
+        "recommend": 0,
+        "gc after recommend": True,
+        "frozen": True,
+        "gc during rate": True,
+        "rate": 0,
+    }
+
+
+def test_main_in_process_leaves_the_collector_alone() -> None:
+    import gc
+
+    from advisor.cli import main
+
+    frozen = gc.get_freeze_count()
+    assert main(["models", "--as-of", "2024-07-24", "--json"]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen

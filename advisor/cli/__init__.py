@@ -11,7 +11,15 @@ import os
 import sys
 from collections.abc import Sequence
 
-from advisor.cli._common import EXIT_BAD_INPUT, EXIT_NOTHING_QUALIFIES, EXIT_OK, HELP_FORMATTER, Parser
+from advisor.cli._common import (
+    EXIT_BAD_INPUT,
+    EXIT_NOTHING_QUALIFIES,
+    EXIT_OK,
+    HELP_FORMATTER,
+    Parser,
+    begin_startup,
+    end_startup,
+)
 from advisor.errors import AdvisorError, NoCandidateError
 
 COMMANDS: dict[str, str] = {
@@ -74,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(argv[0] if argv else None)
     try:
         args = parser.parse_args(argv)
+        if not getattr(args, "startup_until_catalog", False):
+            end_startup()
         from advisor.cli._output import set_wide
 
         set_wide(bool(getattr(args, "wide", False)))
@@ -112,5 +122,6 @@ def _report(exc: AdvisorError, as_json: bool) -> int:
 
 
 def run() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: the process is this one command (see :func:`begin_startup`)."""
+    begin_startup()
     sys.exit(main())

@@ -15,6 +15,7 @@ from advisor.cli._common import (
     add_filter_options,
     add_wide_option,
     load_catalog_from_args,
+    starts_by_loading_the_catalog,
 )
 from advisor.cli._output import num, print_json, table, usd
 
@@ -33,6 +34,7 @@ def register(sub: Any) -> None:
         formatter_class=HELP_FORMATTER,
     )
     add_catalog_options(p)
+    starts_by_loading_the_catalog(p)
     add_filter_options(p)
     p.add_argument("--exclude", action="append", default=[], metavar="MODEL", help="leave this model out (repeatable)")
     p.add_argument("--metric", default="arena-text", help="quality metric, benchmark[/category] (default: arena-text)")

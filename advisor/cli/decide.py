@@ -13,6 +13,7 @@ from advisor.cli._common import (
     add_wide_option,
     load_catalog_from_args,
     number,
+    starts_by_loading_the_catalog,
     whole,
 )
 from advisor.cli._output import num, print_json, table, usd
@@ -46,6 +47,7 @@ def _common(p: argparse.ArgumentParser, *, per: bool = True, requests: bool = Tr
     are not offered.
     """
     add_catalog_options(p)
+    starts_by_loading_the_catalog(p)
     add_filter_options(p)
     p.add_argument("--exclude", action="append", default=[], metavar="MODEL", help="leave this model out (repeatable)")
     p.add_argument("--metric", default="arena-text", help="quality metric, benchmark[/category] (default: arena-text)")
