@@ -20,6 +20,7 @@ import dataclasses
 import datetime as dt
 import heapq
 import math
+import numbers
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -74,8 +75,6 @@ class Route:
 
 _NOT_FOUND = AdvisorError  # the error for a reference that cannot be used; one place to change it
 _Key = tuple[int, int]
-_INF = math.inf
-_NINF = -math.inf
 _bl = bisect.bisect_left
 _br = bisect.bisect_right
 
@@ -138,7 +137,9 @@ class _Ladder:
             sel = tuple(pick)
             if sel != last:
                 last = sel
-                last_routes = tuple(board.route(by_rank[x], self._role, k > 0) for k, x in enumerate(sel))
+                routes = tuple(board.route(by_rank[x], self._role, k > 0) for k, x in enumerate(sel))
+                # one tuple for the same routes on every board: queries across buckets touch fewer
+                last_routes = board.tuples.setdefault(tuple(map(id, routes)), routes)
             table.append(last_routes)
         self._with[n] = table
         return table
@@ -162,6 +163,7 @@ class _Board:
         "rows",
         "scores",
         "tier",
+        "tuples",
         "upper",
         "win_cost",
     )
@@ -191,10 +193,11 @@ class _Board:
         # by_rank[role][rank] -> local index; role 0: cheapest first (bars), 1: best first (budgets)
         self.by_rank: tuple[list[int], list[int]] = (cheap.tolist(), best.tolist())
         self._endpoints = router._row_endpoint
-        self._routes: dict[tuple[int, int, bool], Route] = {}
-        self._make: Callable[[int, int, bool], Route] = lambda j, role, fb: router._make_route(
-            self, self.rows[j], role, fb
-        )
+        # a route depends on the metric, the tier bucket, whether the request's size is known to
+        # fit a context window, and the row: boards that share those share their routes
+        self._routes = router._routes.setdefault((metric.name, ti, ci > 0), {})
+        self.tuples = router._tuples
+        self._make: Callable[[int, int, bool], Route] = lambda row, role, fb: router._make_route(self, row, role, fb)
         self.lower_by_name: dict[str, float] = {}
         self.win_cost = cost
         self.hulls: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -204,18 +207,21 @@ class _Board:
         self.budget = _Ladder(self, cost, np.argsort(cost, kind="stable"), rank_best, 1)
         self._tables: dict[tuple[int, int | None], Any] = {}
 
-    def table(self, kind: int, n: int | None, floats: dict[float, float]) -> Any:
+    def table(self, kind: int, n: int | None, router: Router) -> Any:
         """What a query of ``kind`` reads, with ``n`` fallbacks (None: the choice alone); under the lock.
 
-        ``_BAR`` and ``_BUDGET``: one tuple, ``n`` keys then ``n + 1`` answers; the answer for a
-        bar (in the metric's own direction) is ``t[n + bisect_left(t, bar, 0, n)]``, for a budget
-        ``t[n + bisect_right(t, budget, 0, n)]``, with ``n = len(t) >> 1``. One object holds both
-        (a query on a cold board reads a line or two less), and the bar needs no sign: for a
-        higher-is-better metric the ladder's keys (negated scores) are turned back into ascending
-        scores; for a lower-is-better one each key is the float just below the score, so that
-        ``bisect_left`` counts the scores <= the bar. ``_TARGET``: a dict of answers by target
-        name, filled on each name's first query. Keys are the float objects ``floats`` holds for
-        their values: a model's score is one object on every board, hot after a few queries.
+        ``_BAR`` and ``_BUDGET``: one tuple, ``(answers, -_TOP, *keys, _TOP)``; the answer for a
+        bar (in the metric's own direction) is ``answers[bisect_left(t, bar)]``, for a budget
+        ``answers[bisect_right(t, budget)]``, where ``answers = t[0]`` has two unused places, then
+        the answer for each count of keys below the bar. A finite bar (between the sentinels)
+        never reaches the answers tuple at the head nor the end: a NaN or infinite one does, and
+        raises (comparing a tuple, or past the end). The bar needs no sign: for a higher-is-better
+        metric the ladder's keys (negated scores) are turned back into ascending scores; for a
+        lower-is-better one each key is the float just below the score, so that ``bisect_left``
+        counts the scores <= the bar. ``_TARGET``: a dict of answers by target name, filled on
+        each name's first query. Keys are the float objects the router holds for their values,
+        and a table equal to one made before (another bucket or board with the same answers) is
+        that one: queries across buckets touch fewer objects.
         """
         got = self._tables.get((kind, n))
         if got is None:
@@ -229,8 +235,13 @@ class _Board:
                     keys, answers = [-x for x in reversed(keys)], answers[::-1]
                 elif kind == _BAR:
                     # a finite bar is >= a score exactly when it is > the float below it
-                    keys = [math.nextafter(x, _NINF) for x in keys]
-                got = (*_shared(keys, floats), *answers)
+                    keys = [math.nextafter(x, -math.inf) for x in keys]
+                floats = router._floats
+                shared = tuple([floats.setdefault(x, x) for x in keys])
+                ids = tuple([tuple(map(id, a)) if isinstance(a, tuple) else id(a) for a in answers])
+                got = router._same.get((kind, shared, ids))
+                if got is None:
+                    got = router._same[(kind, shared, ids)] = ((None, None, *answers), -_TOP, *shared, _TOP)
             self._tables[(kind, n)] = got
         return got
 
@@ -240,10 +251,10 @@ class _Board:
         return [every[r] for r in self.rows]
 
     def route(self, j: int, role: int, fallback: bool) -> Route:
-        key = (j, role, fallback)
+        key = (self.rows[j], role, fallback)
         r = self._routes.get(key)
         if r is None:
-            r = self._routes.setdefault(key, self._make(j, role, fallback))
+            r = self._routes.setdefault(key, self._make(*key))
         return r
 
 
@@ -275,27 +286,53 @@ class _Tier:
     workload: Workload
 
 
-def _number(name: str, value: object) -> float:
-    """``value`` as a finite float, or an AdvisorError naming the argument (NaN, inf, not a number)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise AdvisorError(f"{name} must be a number, got {value!r}")
-    x = float(value)
-    if not math.isfinite(x):
+def _real(name: str, value: object) -> Any:
+    """``value`` itself if it is a real number, not NaN or infinite, else an AdvisorError naming the argument.
+
+    Numbers: int, float, Fraction, Decimal, numpy integers and floats, and bool (an int in Python:
+    refusing it would cost every query a type check). The value is kept as given: the slow path
+    compares it exactly as the fast path does, so an answer never depends on the path.
+    """
+    if isinstance(value, numbers.Real):
+        finite = isinstance(value, numbers.Rational) or math.isfinite(value)
+    else:
+        import decimal
+
+        if not isinstance(value, decimal.Decimal):
+            raise AdvisorError(f"{name} must be a number, got {value!r}")
+        finite = value.is_finite()
+    if not finite:
         raise AdvisorError(f"{name} must be a finite number, got {value!r}")
-    return x
+    return value
 
 
-def _tokens(name: str, value: object) -> float:
-    x = _number(name, value)
+def _tokens(name: str, value: object) -> Any:
+    x = _real(name, value)
     if x < 0:
         raise AdvisorError(f"{name} must be >= 0, got {value!r}")
     return x
 
 
+def _as_bar(x: Any) -> Any:
+    """A checked bar as the queries compare it: ``1.0 * x`` (a Fraction rounds to a float), a Decimal
+    as the float it rounds to, an int or Fraction beyond the float range as itself (exactly)."""
+    try:
+        return 1.0 * x
+    except TypeError:
+        return float(x)
+    except OverflowError:
+        return x
+
+
 _BAR, _BUDGET, _TARGET = 0, 1, 2  # query kinds: a score bar (cheapest), a budget, a statistical target
-_MISS = object()
 _A = TypeVar("_A")
 _Tables = dict[str | None, list[Any]]
+# The ends of every answer table's keys: beyond any score or cost, and exact in a numpy float32 (a
+# float32 bar compares in float32, and a larger sentinel would overflow there).
+_TOP = 3.4028234663852886e38  # numpy.finfo(numpy.float32).max
+# The last size edge: beyond any request (a larger or infinite total lands in the slot after it).
+_EDGE_END = 1 << 62
+_MISS: Any = object()
 
 
 class _Queries(Generic[_A]):
@@ -303,22 +340,29 @@ class _Queries(Generic[_A]):
     (answers: a tuple of routes).
 
     Each query kind has, per metric (and under None, the default metric), a list of slots: one per
-    edge interval of the request size (``bisect_left(_edges, input + output)``, when no tier
-    threshold lies between prompt and total), then one per size bucket (``_off + bucket``), then
-    the slots' metric and kind. A slot holds what :meth:`_Board.table` gives, filled on the
-    slot's first query; slots of one board share it. So a query does one dict lookup, one bisect
-    on the edges and one on the answer's keys, and touches few objects. The size checks are plain
-    comparisons that NaN, infinities and non-numbers fail; any failure goes to :meth:`_slow`,
-    which checks each argument and raises the error naming it. The lookups are spelled out in
-    each query: a call less is a fifth of the time.
+    edge interval of the request size (``bisect_left(_edges, input + output)``, when the prompt is
+    at least ``_floor`` of the interval: above the tier thresholds below the total, and >= 0),
+    then one per size bucket (``_off + bucket``), then the slots' metric and kind. A slot holds
+    what :meth:`_Board.table` gives, filled on the slot's first query; slots with the same content
+    share it. So a query does one dict lookup, one bisect on the edges and one on the slot's
+    keys, and touches few objects.
+
+    Bad arguments cost the fast path nothing of its own. A NaN or infinite bar or budget makes the
+    bisect compare the answers tuple at the keys' head (TypeError) or land past their end
+    (IndexError); a NaN total fails the size comparison, and an infinite one lands past the last
+    edge, on a slot never filled (TypeError); a non-number raises TypeError in the arithmetic or a
+    comparison. Those, an empty slot and every other case (a task, one token count alone) go to
+    :meth:`Router._answer`, which checks each argument (raising the error that names it), does the
+    same lookup with the same arithmetic and fills the slot. The lookups are spelled out in each
+    query: a call less is a fifth of the time.
     """
 
-    __slots__ = ("_b", "_core", "_dk", "_edges", "_low", "_nfb", "_off", "_s", "_u")
+    __slots__ = ("_b", "_core", "_dk", "_edges", "_floor", "_nfb", "_off", "_s", "_u")
     _b: _Tables
     _core: Router
     _dk: int
     _edges: list[int]
-    _low: list[int]
+    _floor: list[int]
     _nfb: int | None
     _off: int
     _s: _Tables
@@ -333,26 +377,24 @@ class _Queries(Generic[_A]):
         input_tokens: float | None = None,
         output_tokens: float | None = None,
     ) -> _A:
-        """The cheapest route whose score reaches ``min_score`` (<= for lower-is-better metrics), or None."""
+        """The cheapest route whose score reaches ``min_score`` (<= for lower-is-better metrics), or None.
+
+        The bar is compared as ``1.0 * min_score``: a Fraction or a Decimal as the float it rounds to.
+        """
         try:
             tabs = self._s[metric]
-            if input_tokens is None and output_tokens is None:
-                k = self._dk
-            else:
+            if output_tokens is not None and task is None:
                 t = input_tokens + output_tokens  # type: ignore[operator]
-                if not 0 <= input_tokens <= t < _INF:  # type: ignore[operator]
-                    raise TypeError
                 k = _bl(self._edges, t)
-                if input_tokens <= self._low[k]:  # type: ignore[operator]
-                    k = self._off + self._core._exact(input_tokens, t)  # type: ignore[arg-type]
-            if not _NINF < min_score < _INF or task is not None:
-                raise TypeError
-        except (TypeError, KeyError, ArithmeticError):
-            tabs, k = self._slow(self._s, metric, task, input_tokens, output_tokens, ("min_score", min_score))
-        table = tabs[k] or self._core._table(tabs, k, self._nfb)
-        n = len(table) >> 1
-        # the bar as a float, as the ladders compare it (a Fraction rounds, a Decimal is refused)
-        return table[n + _bl(table, 1.0 * min_score, 0, n)]  # type: ignore[no-any-return]
+                if self._floor[k] <= input_tokens <= t:  # type: ignore[operator]
+                    keys = tabs[k]
+                    return keys[0][_bl(keys, 1.0 * min_score)]  # type: ignore[no-any-return]
+            elif input_tokens is None and task is None:
+                keys = tabs[self._dk]
+                return keys[0][_bl(keys, 1.0 * min_score)]  # type: ignore[no-any-return]
+        except (TypeError, KeyError, IndexError, ValueError, ArithmeticError):
+            pass
+        return self._core._answer(_BAR, self._nfb, min_score, metric, task, input_tokens, output_tokens)  # type: ignore[no-any-return]
 
     def best_within(
         self,
@@ -366,22 +408,18 @@ class _Queries(Generic[_A]):
         """The best-scoring route costing at most ``max_cost`` (in the router's unit ``per``), or None."""
         try:
             tabs = self._b[metric]
-            if input_tokens is None and output_tokens is None:
-                k = self._dk
-            else:
+            if output_tokens is not None and task is None:
                 t = input_tokens + output_tokens  # type: ignore[operator]
-                if not 0 <= input_tokens <= t < _INF:  # type: ignore[operator]
-                    raise TypeError
                 k = _bl(self._edges, t)
-                if input_tokens <= self._low[k]:  # type: ignore[operator]
-                    k = self._off + self._core._exact(input_tokens, t)  # type: ignore[arg-type]
-            if not _NINF < max_cost < _INF or task is not None:
-                raise TypeError
-        except (TypeError, KeyError, ArithmeticError):
-            tabs, k = self._slow(self._b, metric, task, input_tokens, output_tokens, ("max_cost", max_cost))
-        table = tabs[k] or self._core._table(tabs, k, self._nfb)
-        n = len(table) >> 1
-        return table[n + _br(table, max_cost, 0, n)]  # type: ignore[no-any-return]
+                if self._floor[k] <= input_tokens <= t:  # type: ignore[operator]
+                    keys = tabs[k]
+                    return keys[0][_br(keys, max_cost)]  # type: ignore[no-any-return]
+            elif input_tokens is None and task is None:
+                keys = tabs[self._dk]
+                return keys[0][_br(keys, max_cost)]  # type: ignore[no-any-return]
+        except (TypeError, KeyError, IndexError, ValueError, ArithmeticError):
+            pass
+        return self._core._answer(_BUDGET, self._nfb, max_cost, metric, task, input_tokens, output_tokens)  # type: ignore[no-any-return]
 
     def not_worse_than(
         self,
@@ -398,46 +436,16 @@ class _Queries(Generic[_A]):
         request (a 300,000-token prompt can ask for "as good as gpt-4o"). None when no route does."""
         try:
             tabs = self._u[metric]
-            if input_tokens is None and output_tokens is None:
-                k = self._dk
-            else:
+            if output_tokens is not None and task is None:
                 t = input_tokens + output_tokens  # type: ignore[operator]
-                if not 0 <= input_tokens <= t < _INF:  # type: ignore[operator]
-                    raise TypeError
                 k = _bl(self._edges, t)
-                if input_tokens <= self._low[k]:  # type: ignore[operator]
-                    k = self._off + self._core._exact(input_tokens, t)  # type: ignore[arg-type]
-            if task is not None:
-                raise TypeError
-        except (TypeError, KeyError, ArithmeticError):
-            tabs, k = self._slow(self._u, metric, task, input_tokens, output_tokens)
-        by_target = tabs[k]
-        if by_target is None:
-            by_target = self._core._table(tabs, k, self._nfb)
-        got = by_target.get(target, _MISS)
-        if got is _MISS:
-            got = self._core._not_worse(tabs, k, target, self._nfb)
-        return got  # type: ignore[no-any-return]
-
-    def _slow(
-        self,
-        tables: _Tables,
-        metric: Any,
-        task: Any,
-        input_tokens: Any,
-        output_tokens: Any,
-        bar: tuple[str, Any] | None = None,
-    ) -> tuple[list[Any], int]:
-        """The slots and slot of a query, each argument checked (a bad one raises naming it)."""
-        core = self._core
-        if bar is not None:
-            _number(*bar)
-        m = core._default if task is None and metric is None else core._pick(metric, task)
-        tabs = tables[m.name]
-        if input_tokens is None and output_tokens is None:
-            return tabs, self._dk
-        i, o = core._sizes(input_tokens, output_tokens)
-        return tabs, self._off + core._exact(i, i + o)
+                if self._floor[k] <= input_tokens <= t:  # type: ignore[operator]
+                    return tabs[k][target]  # type: ignore[no-any-return]
+            elif input_tokens is None and task is None:
+                return tabs[self._dk][target]  # type: ignore[no-any-return]
+        except (TypeError, KeyError, IndexError, ValueError, ArithmeticError):
+            pass
+        return self._core._answer(_TARGET, self._nfb, target, metric, task, input_tokens, output_tokens)  # type: ignore[no-any-return]
 
     def _share(self, core: Router, n: int | None) -> None:
         """Take the router's size edges and the slots of queries with ``n`` fallbacks."""
@@ -445,7 +453,7 @@ class _Queries(Generic[_A]):
         set_(self, "_core", core)
         set_(self, "_nfb", n)
         set_(self, "_edges", core._edges)
-        set_(self, "_low", core._low)
+        set_(self, "_floor", core._floor)
         set_(self, "_off", len(core._edges) + 1)
         set_(self, "_dk", len(core._edges) + 1 + core._default_key)
         s, b, u = core._tables(n)
@@ -491,13 +499,16 @@ class Router(_Queries[Route | None]):
         "_models",
         "_names",
         "_nc",
+        "_routes",
         "_row_endpoint",
         "_row_model",
         "_row_names",
         "_row_period",
+        "_same",
         "_tasks",
         "_thresholds",
         "_tiers",
+        "_tuples",
         "as_of",
         "metric",
         "per",
@@ -512,6 +523,9 @@ class Router(_Queries[Route | None]):
     _names: dict[str, int]
     _nc: int
     _floats: dict[float, float]
+    _routes: dict[tuple[str, int, bool], dict[tuple[int, int, bool], Route]]
+    _same: dict[tuple[int, tuple[float, ...], tuple[Any, ...]], tuple[Any, ...]]
+    _tuples: dict[tuple[int, ...], tuple[Route, ...]]
     _by_n: dict[int | None, tuple[_Tables, _Tables, _Tables]]
     _hi: list[int]
     _row_endpoint: list[str]
@@ -561,6 +575,9 @@ class Router(_Queries[Route | None]):
         set_(self, "_names", {})
         set_(self, "_by_n", {})
         set_(self, "_floats", {})
+        set_(self, "_routes", {})
+        set_(self, "_same", {})
+        set_(self, "_tuples", {})
         set_(self, "metric", metric)
         set_(self, "per", per)
         set_(self, "workload", w)
@@ -580,19 +597,23 @@ class Router(_Queries[Route | None]):
         set_(self, "_context", context)
         set_(self, "_nc", len(context) + 1)
         # One bisect finds the bucket: edges are the thresholds and windows together; _hi[k] is the
-        # bucket of a request whose prompt is above every threshold below its total, _low[k] that
-        # threshold (else _exact does the two bisects).
-        edges = sorted({*thresholds, *context})
+        # bucket of a request whose prompt is above every threshold below its total (else _exact
+        # does the two bisects).
+        # The last edge, _EDGE_END, leaves the slot after it (never filled) to larger and infinite
+        # totals. A query's prompt must reach the slot's floor: 0, or one token above the highest
+        # tier threshold below the total (ints: an int prompt compares fastest with an int; a
+        # fractional prompt less than a token above a threshold takes the slow path).
+        edges = [*sorted({*thresholds, *context}), _EDGE_END]
         bucket_hi: list[int] = []
-        tier_low: list[int] = []
+        floor: list[int] = []
         for k in range(len(edges) + 1):
             below = edges[:k]
             tiers_below = [t for t in thresholds if t in below]
             bucket_hi.append(len(tiers_below) * (len(context) + 1) + len([c for c in context if c in below]))
-            tier_low.append(tiers_below[-1] if tiers_below else -1)  # ints: an int prompt compares faster
+            floor.append(tiers_below[-1] + 1 if tiers_below else 0)
         set_(self, "_edges", edges)
         set_(self, "_hi", bucket_hi)
-        set_(self, "_low", tier_low)
+        set_(self, "_floor", floor)
         ctx = [models[m].context_window for m in row_model.tolist()]
         ctx_rank = np.array([len(context) if c is None else bisect.bisect_left(context, c) for c in ctx], dtype=np.intp)
         set_(self, "_ctx_rank", ctx_rank)
@@ -823,27 +844,49 @@ class Router(_Queries[Route | None]):
     # --- internals --------------------------------------------------------------------------------
 
     def _board(self, metric: str | None, task: str | None, input_tokens: Any, output_tokens: Any) -> _Board:
-        """The board of a query: the fast lookup the hot queries spell out, else the checked one."""
-        try:
-            m = self._default if metric is None else self._metrics[metric]
-            if input_tokens is None and output_tokens is None:
-                key = self._default_key
-            else:
-                t = input_tokens + output_tokens
-                if not 0 <= input_tokens <= t < _INF:
-                    raise TypeError
-                k = _bl(self._edges, t)
-                key = self._hi[k] if input_tokens > self._low[k] else self._exact(input_tokens, t)
-            if task is not None:
-                raise TypeError
-        except (TypeError, KeyError, ArithmeticError):
-            m = self._default if task is None and metric is None else self._pick(metric, task)
-            if input_tokens is None and output_tokens is None:
-                key = self._default_key
-            else:
-                i, o = self._sizes(input_tokens, output_tokens)
-                key = self._exact(i, i + o)
+        """The board of a query, each argument checked."""
+        m = self._default if task is None and metric is None else self._pick(metric, task)
+        if input_tokens is None and output_tokens is None:
+            key = self._default_key
+        else:
+            i, _, t = self._sizes(input_tokens, output_tokens)
+            key = self._exact(i, t)
         return m.boards[key] or self._build(m, key)
+
+    def _answer(
+        self, kind: int, n: int | None, x: Any, metric: Any, task: Any, input_tokens: Any, output_tokens: Any
+    ) -> Any:
+        """A hot query the slow way: each argument checked (a bad one raises the error naming it),
+        then the fast path's lookup with the fast path's arithmetic, filling the slot it reads.
+
+        ``x`` is the query's first argument (bar, budget or target). The slot is the one the fast path
+        reads for the same arguments, so an answer never depends on which path gave it.
+        """
+        if kind == _TARGET:
+            if not isinstance(x, str):
+                raise AdvisorError(f"a model name must be a string, got {x!r}")
+        else:
+            _real("min_score" if kind == _BAR else "max_cost", x)
+        m = self._default if task is None and metric is None else self._pick(metric, task)
+        tabs = self._tables(n)[kind][m.name]
+        off = len(self._edges) + 1
+        if input_tokens is None and output_tokens is None:
+            k = off + self._default_key
+        else:
+            i, _, t = self._sizes(input_tokens, output_tokens)
+            k = _bl(self._edges, t)
+            if k == off - 1 or not self._floor[k] <= i:
+                k = off + self._exact(i, t)
+        got = tabs[k]
+        if got is None:
+            got = self._table(tabs, k, n)
+        if kind == _TARGET:
+            found = got.get(x, _MISS)
+            return self._not_worse(tabs, k, x, n) if found is _MISS else found
+        # lo=1: the answers tuple is not compared; a bar past a sentinel (exactly -_TOP or _TOP, or
+        # beyond: an int or Fraction larger than a float) takes the end answer
+        j = _bl(got, _as_bar(x), 1) if kind == _BAR else _br(got, x, 1)
+        return got[0][min(max(j, 2), len(got) - 1)]
 
     def _tables(self, n: int | None) -> tuple[_Tables, _Tables, _Tables]:
         """The slots of the queries with ``n`` fallbacks (None: the choice alone), by kind and metric."""
@@ -874,7 +917,7 @@ class Router(_Queries[Route | None]):
         with self._lock:
             got = tabs[k]
             if got is None:
-                got = tabs[k] = board.table(kind, n, self._floats)
+                got = tabs[k] = board.table(kind, n, self)
         return got
 
     def _not_worse(self, tabs: list[Any], k: int, target: Any, n: int | None) -> Route | tuple[Route, ...] | None:
@@ -909,11 +952,15 @@ class Router(_Queries[Route | None]):
         board.lower_by_name[target] = lower
         return lower
 
-    def _sizes(self, input_tokens: Any, output_tokens: Any) -> tuple[float, float]:
-        """The request's token counts, checked (the workload's where not given)."""
-        i = self.workload.input_tokens if input_tokens is None else input_tokens
-        o = self.workload.output_tokens if output_tokens is None else output_tokens
-        return _tokens("input_tokens", i), _tokens("output_tokens", o)
+    def _sizes(self, input_tokens: Any, output_tokens: Any) -> tuple[Any, Any, Any]:
+        """The request's token counts, checked and kept as given (the workload's where not given),
+        and their total; counts that do not add up as given (a Decimal and a float) add as floats."""
+        i = _tokens("input_tokens", self.workload.input_tokens if input_tokens is None else input_tokens)
+        o = _tokens("output_tokens", self.workload.output_tokens if output_tokens is None else output_tokens)
+        try:
+            return i, o, i + o
+        except TypeError:
+            return float(i), float(o), float(i) + float(o)
 
     def _build(self, m: _Metric, key: int) -> _Board:
         """The board of a size bucket, shared by every bucket that keeps the same scored rows.
@@ -1061,11 +1108,6 @@ class Fallbacks(_Queries[tuple[Route, ...]]):
 
 
 _T = TypeVar("_T")
-
-
-def _shared(keys: list[float], floats: dict[float, float]) -> tuple[float, ...]:
-    """``keys`` as a tuple of the float objects ``floats`` holds for their values (equal compares)."""
-    return tuple([floats.setdefault(x, x) for x in keys])
 
 
 def _compress(keys: list[float], answers: list[_T]) -> tuple[list[float], list[_T]]:

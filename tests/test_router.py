@@ -9,6 +9,7 @@ import fractions
 import itertools
 import math
 import random
+import sys
 import threading
 from pathlib import Path
 
@@ -593,3 +594,162 @@ def test_a_bar_equal_to_a_score_qualifies_in_either_direction() -> None:
     assert router.best_within(slow_cost).id == "slow"  # type: ignore[union-attr]
     assert router.best_within(math.nextafter(slow_cost, 0)) is None
     assert [r.id for r in fb.best_within(100.0)] == ["fast", "slow"]
+
+
+# --- the fast path and the checked path agree, at every sentinel and boundary ------------------
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)  # the ends of the router's answer tables
+_BARS = [
+    1000,
+    1199.5,
+    1200,
+    math.nextafter(1200.0, 0),
+    1250.0,
+    1300,
+    math.nextafter(1300.0, 2000),
+    -sys.float_info.max,
+    sys.float_info.max,
+    -_FLOAT32_MAX,
+    _FLOAT32_MAX,
+    10**400,
+    -(10**400),
+]
+_BUDGETS = [0, -1.0, 0.5, 0.55, 1.0, math.nextafter(1.0, 0), 2.0, 10.0, 11.0, *_BARS[7:]]
+_SIZES = [
+    (None, None),
+    (0, 0),
+    (7_000, 1_000),  # exactly tiny's 8,000-token window
+    (7_000, 1_001),
+    (128_000, 0),  # exactly mid's window
+    (128_000.5, 0),  # half a token over it
+    (127_999.5, 0.5),
+    (199_000, 1_000),  # 200,000: long's tier threshold and top's window
+    (200_000, 0),  # a prompt at the threshold is not over it
+    (200_000, 1_000),  # nor with a total over it
+    (200_000.5, 0),  # a fractional prompt just over it
+    (200_001, 0),
+    (199_999, 2),  # the total crosses the threshold, the prompt does not
+    (1_000_000, 0),
+    (10**30, 0),  # beyond every window and the router's last size edge
+    (7_000, None),
+    (None, 1_000),
+]
+
+
+def _key(answer: Route | tuple[Route, ...] | None) -> object:
+    if isinstance(answer, tuple):
+        return tuple(_key(r) for r in answer)
+    return None if answer is None else (answer.id, answer.host, answer.cost, answer.long_context_above, answer.reason)
+
+
+def test_answers_do_not_depend_on_the_path_that_gave_them() -> None:
+    """A query on a fresh router (its table not yet filled: the checked path answers and fills it)
+    and the same query on a router that answered it before (the fast path) agree, for bars and
+    budgets at and past the tables' sentinels and sizes at every window and tier edge (made here:
+    small_catalog)."""
+    view = small_catalog()
+    warm = Router(view)
+    for n in (None, 2):
+        queries = [("cheapest", x) for x in _BARS] + [("best_within", x) for x in _BUDGETS]
+        queries += [("not_worse_than", x) for x in ("mid", "open", "top")]
+        for (kind, x), (i, o) in itertools.product(queries, _SIZES):
+            fresh = Router(view)
+            ask_fresh = getattr(fresh if n is None else fresh.fallbacks(n), kind)
+            ask_warm = getattr(warm if n is None else warm.fallbacks(n), kind)
+            first = _key(ask_fresh(x, input_tokens=i, output_tokens=o))
+            ask_warm(x, input_tokens=i, output_tokens=o)
+            assert _key(ask_warm(x, input_tokens=i, output_tokens=o)) == first, (n, kind, x, i, o)
+            assert _key(ask_fresh(x, input_tokens=i, output_tokens=o)) == first, (n, kind, x, i, o)
+
+
+def test_sentinel_and_boundary_answers() -> None:
+    router = Router(small_catalog())
+    fb = router.fallbacks(4)
+    # a bar or budget at the tables' ends, or beyond every float, takes the end answer
+    for low in (-sys.float_info.max, -_FLOAT32_MAX, -(10**400), decimal.Decimal("-1e400")):
+        assert router.cheapest(low).id == "tiny"  # type: ignore[union-attr]
+        assert router.best_within(low) is None
+    for high in (sys.float_info.max, _FLOAT32_MAX, 10**400, fractions.Fraction(10**400), decimal.Decimal("1e400")):
+        assert router.cheapest(high) is None
+        assert router.best_within(high).id == "top"  # type: ignore[union-attr]
+    # a total exactly at a context window fits it; half a token more does not
+    assert "mid" in {r.id for r in fb.cheapest(1200, input_tokens=128_000, output_tokens=0)}
+    assert "mid" not in {r.id for r in fb.cheapest(1200, input_tokens=128_000.5, output_tokens=0)}
+    assert "mid" not in {r.id for r in fb.cheapest(1200, input_tokens=127_999.5, output_tokens=0.5 + 1e-9)}
+    # a prompt at the tier threshold pays the base price; any amount over it, the long-context price
+    for out in (0, 1_000):
+        at = router.cheapest(1250, input_tokens=200_000, output_tokens=out)
+        assert at is not None and at.id == "long" and at.long_context_above is None
+    for over in (200_000.5, 200_001, decimal.Decimal("200000.001"), fractions.Fraction(400_001, 2)):
+        got = router.cheapest(1250, input_tokens=over, output_tokens=0)
+        assert got is not None and got.long_context_above == 200_000, over
+    # a total past the router's last size edge fits no known window: only the unknown one is left
+    assert [r.id for r in fb.cheapest(0, input_tokens=10**30, output_tokens=0)] == ["open", "open", "open"]
+
+
+@pytest.mark.parametrize(
+    ("odd", "plain"),
+    [
+        (fractions.Fraction(2401, 2), 1200.5),
+        (decimal.Decimal("1200.5"), 1200.5),
+        (np.float64(1200.5), 1200.5),
+        (np.float32(1200.5), 1200.5),
+        (np.int64(1250), 1250),
+        (True, 1),  # a bool is the int it is, as in Python arithmetic
+    ],
+)
+def test_numbers_of_other_types_answer_as_the_float_or_int(odd: object, plain: float) -> None:
+    """Every real number works, cold or warm, and answers as the float (or int) it equals; token
+    counts too, Decimal and float counts mixed."""
+    view = small_catalog()
+    for router in (Router(view), Router(view).prepare()):
+        assert _key(router.cheapest(odd)) == _key(router.cheapest(plain))  # type: ignore[arg-type]
+        assert _key(router.best_within(odd)) == _key(router.best_within(plain))  # type: ignore[arg-type]
+        sized = {"input_tokens": odd, "output_tokens": odd}
+        both = {"input_tokens": plain, "output_tokens": plain}
+        assert _key(router.cheapest(1250, **sized)) == _key(router.cheapest(1250, **both))  # type: ignore[arg-type]
+        assert _key(router.not_worse_than("mid", **sized)) == _key(router.not_worse_than("mid", **both))  # type: ignore[arg-type]
+    router = Router(view)
+    mixed = router.cheapest(1250, input_tokens=decimal.Decimal("200000.5"), output_tokens=0.5)
+    assert mixed is not None and mixed.long_context_above == 200_000
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda r: r.cheapest(math.nan), "min_score"),
+        (lambda r: r.cheapest(-math.inf), "min_score"),
+        (lambda r: r.cheapest(math.inf), "min_score"),
+        (lambda r: r.cheapest(np.float32("nan")), "min_score"),
+        (lambda r: r.cheapest(decimal.Decimal("sNaN")), "min_score"),
+        (lambda r: r.cheapest(decimal.Decimal("-Infinity")), "min_score"),
+        (lambda r: r.cheapest(b"1200"), "min_score"),
+        (lambda r: r.best_within(math.nan), "max_cost"),
+        (lambda r: r.best_within(math.inf), "max_cost"),
+        (lambda r: r.best_within(-math.inf), "max_cost"),
+        (lambda r: r.best_within(np.float64("nan")), "max_cost"),
+        (lambda r: r.best_within(decimal.Decimal("Infinity")), "max_cost"),
+        (lambda r: r.cheapest(1200, input_tokens=math.inf, output_tokens=-math.inf), "input_tokens"),
+        (lambda r: r.cheapest(1200, input_tokens=5_000, output_tokens=math.inf), "output_tokens"),
+        (lambda r: r.cheapest(1200, input_tokens=5_000, output_tokens=-1), "output_tokens"),
+        (lambda r: r.cheapest(1200, input_tokens=-0.5, output_tokens=1_000), "input_tokens"),
+        (lambda r: r.cheapest(1200, input_tokens=decimal.Decimal("NaN"), output_tokens=1), "input_tokens"),
+        (lambda r: r.cheapest(1200, input_tokens="5000", output_tokens="1"), "input_tokens"),
+        (lambda r: r.not_worse_than("mid", input_tokens=5_000, output_tokens=math.nan), "output_tokens"),
+        (lambda r: r.not_worse_than(["mid"], input_tokens=5_000, output_tokens=1_000), "model name"),
+        (lambda r: r.fallbacks(2).cheapest(math.nan, input_tokens=5_000, output_tokens=1_000), "min_score"),
+        (lambda r: r.fallbacks(2).best_within(-math.inf, input_tokens=5_000, output_tokens=1_000), "max_cost"),
+    ],
+)
+def test_bad_numbers_raise_on_a_warm_router_too(call, name: str) -> None:  # type: ignore[no-untyped-def]
+    """The fast path sends NaN, infinities, negative counts and non-numbers to the checks, also
+    once every table they would read is filled (prepare, then each query kind asked with good
+    numbers at the same size)."""
+    router = Router(small_catalog()).prepare()
+    for ask in (router, router.fallbacks(2)):
+        for size in ({}, {"input_tokens": 5_000, "output_tokens": 1_000}):
+            ask.cheapest(1200, **size)
+            ask.best_within(1.0, **size)
+            ask.not_worse_than("mid", **size)
+    with pytest.raises(AdvisorError, match=name):
+        call(router)
