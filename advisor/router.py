@@ -226,7 +226,11 @@ class _Board:
         got = self._tables.get((kind, n))
         if got is None:
             if kind == _TARGET:
-                got = {}
+                # boards of one metric whose ladders of upper bounds are equal give every target
+                # the same answer: one dict for all of them
+                keys, answers = (self.upper.ckeys, self.upper.cprimary) if n is None else self.upper.fast(n)
+                ids = tuple([tuple(map(id, a)) if isinstance(a, tuple) else id(a) for a in answers])
+                got = router._same.setdefault((kind, self.metric.name, tuple(keys), ids), {})
             else:
                 ladder = self.scores if kind == _BAR else self.budget
                 keys, answers = (ladder.ckeys, ladder.cprimary) if n is None else ladder.fast(n)
@@ -524,7 +528,7 @@ class Router(_Queries[Route | None]):
     _nc: int
     _floats: dict[float, float]
     _routes: dict[tuple[str, int, bool], dict[tuple[int, int, bool], Route]]
-    _same: dict[tuple[int, tuple[float, ...], tuple[Any, ...]], tuple[Any, ...]]
+    _same: dict[tuple[Any, ...], Any]
     _tuples: dict[tuple[int, ...], tuple[Route, ...]]
     _by_n: dict[int | None, tuple[_Tables, _Tables, _Tables]]
     _hi: list[int]
