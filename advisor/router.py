@@ -654,6 +654,11 @@ class Router(_Queries[Route | None]):
                 windows=np.unique(ctx_rank[~np.isnan(value)[row_model]]).tolist(),
             )
         set_(self, "_metrics", by_metric)
+        # The float objects the answer tables' keys are: each metric's scores made in ascending order
+        # in one go, so that a query's search reads few, nearby objects.
+        for m in by_metric.values():
+            for x in np.unique(m.score[m.has_score]).tolist():
+                self._floats.setdefault(x, x)
         set_(self, "_default", by_metric[metric])
         base, _ = parse_metric(metric)
         tasks = {}
@@ -675,6 +680,8 @@ class Router(_Queries[Route | None]):
         if not low <= w.input_tokens <= high:
             w = dataclasses.replace(w, input_tokens=float(max(low, min(high, w.input_tokens))))
         tier = self._tiers[ti] = self._tier(w)
+        for x in np.unique(tier.amount).tolist():  # the keys of budgets, as the scores above
+            self._floats.setdefault(x, x)
         return tier
 
     def _tier(self, w: Workload) -> _Tier:
