@@ -31,9 +31,8 @@ DECODERS = Path(__file__).resolve().parent / "_decoders.py"
 
 def decoders_source() -> str:
     """The text of ``advisor/_decoders.py`` for the entry roots of :mod:`advisor.catalog_io`."""
-    from advisor import catalog_io, schema
+    from advisor import catalog_io
 
-    schema.define_constraints()
     return _Writer().module(catalog_io.ENTRY_ROOTS)
 
 
@@ -128,7 +127,9 @@ class _Writer:
         """The decoder of ``cls``: its fields from a list in field order (trailing None values left
         out), as ``__init__`` would set them (the values were validated when the entry was made),
         with None let through."""
-        hints = typing.get_type_hints(cls, include_extras=True)
+        from advisor.schema import type_hints  # the schema's constraint names defined first
+
+        hints = type_hints(cls)
         names = [f.name for f in dataclasses.fields(cls)]
         # Only None values are left out, and only fields that may be None hold one: an entry lists
         # at least every field up to the last that may not be None.

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_parsers import every_parser
 
 import advisor
 from advisor._jsonable import jsonable
@@ -211,14 +212,6 @@ def test_building_the_parser_imports_no_importer_or_network_code() -> None:
     assert not loaded & heavy, loaded & heavy
 
 
-def _every_parser(parser: argparse.ArgumentParser, path: str) -> Iterator[tuple[str, argparse.ArgumentParser]]:
-    yield path, parser
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, child in action.choices.items():
-                yield from _every_parser(child, f"{path} {name}")
-
-
 def test_the_command_table_lists_every_command_in_help_order() -> None:
     from advisor.cli import COMMANDS as TABLE
 
@@ -229,8 +222,8 @@ def test_the_command_table_lists_every_command_in_help_order() -> None:
 @pytest.mark.parametrize("command", ["models", "catalog", "recommend", "export", "rate", "replay", "plot"])
 def test_a_command_parser_built_alone_is_the_one_of_the_full_parser(command: str) -> None:
     """Runs build only the invoked command's module: its help, usage and errors must not change."""
-    full = dict(_every_parser(build_parser(), "advisor"))
-    alone = dict(_every_parser(build_parser(command), "advisor"))
+    full = dict(every_parser(build_parser()))
+    alone = dict(every_parser(build_parser(command)))
     mine = {path for path in alone if path != "advisor"}
     assert mine and all(path.startswith("advisor ") for path in mine)
     assert f"advisor {command}" in mine

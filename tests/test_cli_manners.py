@@ -4,29 +4,17 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Iterator
 
 import pytest
+from cli_parsers import every_parser
 
 from advisor.cli import build_parser, main
 
 WORKLOAD = {"--input-tokens", "--output-tokens", "--cached-share", "--batch", "--requests", "--output-multiplier"}
 
 
-def parsers() -> Iterator[tuple[str, argparse.ArgumentParser]]:
-    """Every parser, groups (``advisor plot``) included, by its command line."""
-
-    def walk(parser: argparse.ArgumentParser, path: str) -> Iterator[tuple[str, argparse.ArgumentParser]]:
-        yield path, parser
-        for action in parser._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                for name, child in action.choices.items():
-                    yield from walk(child, f"{path} {name}")
-
-    yield from walk(build_parser(), "advisor")
-
-
-PARSERS = dict(parsers())
+PARSERS = dict(every_parser(build_parser()))
+"""Every parser, groups (``advisor plot``) included, by its command line."""
 
 
 def options(parser: argparse.ArgumentParser) -> set[str]:

@@ -46,18 +46,24 @@ def test_shipped_entry_is_bound_to_the_bytes_and_the_code() -> None:
     assert _cache.read_shipped(shipped, raw, "0.0.0-000000000000") is None  # other code: validate again
 
 
-def test_first_run_reads_the_shipped_catalog_and_equals_a_full_validation(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With an empty cache folder the bundled file is not parsed; what it gives equals parsing it."""
-    parsed: list[str] = []
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The label of every catalog file parsed from its YAML (not read from a validated form) from now on."""
+    labels: list[str] = []
     real = catalog_io.parse_catalog_bytes
 
     def counting(raw: bytes, label: str) -> catalog_io.LoadedFile:
-        parsed.append(label)
+        labels.append(label)
         return real(raw, label)
 
     monkeypatch.setattr(catalog_io, "parse_catalog_bytes", counting)
+    return labels
+
+
+def test_first_run_reads_the_shipped_catalog_and_equals_a_full_validation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed: list[str]
+) -> None:
+    """With an empty cache folder the bundled file is not parsed; what it gives equals parsing it."""
     cache = tmp_path / "cache"  # a first run: the cache folder does not exist yet
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(cache))
     bundled = bundled_catalog_path()
@@ -72,24 +78,18 @@ def test_first_run_reads_the_shipped_catalog_and_equals_a_full_validation(
     assert [p.name.split("-")[0] for p in cache.glob(f"*{_cache.SUFFIX}")] == ["layers"]
 
 
-def test_no_cache_validates_the_bundled_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_cache_validates_the_bundled_yaml(monkeypatch: pytest.MonkeyPatch, parsed: list[str]) -> None:
     """``ADVISOR_NO_CACHE=1`` means parse everything: the shipped form is not read either."""
-    parsed: list[str] = []
-    real = catalog_io.parse_catalog_bytes
-    monkeypatch.setattr(catalog_io, "parse_catalog_bytes", lambda raw, label: parsed.append(label) or real(raw, label))
     monkeypatch.setenv("ADVISOR_NO_CACHE", "1")
     catalog_io.load_file(bundled_catalog_path())
     assert parsed == [str(bundled_catalog_path())]
 
 
-def test_shipped_form_is_only_for_the_bundled_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_shipped_form_is_only_for_the_bundled_file(tmp_path: Path, parsed: list[str]) -> None:
     """A copy of the bundled catalog elsewhere, with the shipped form beside it, is validated itself."""
     bundled = bundled_catalog_path()
     copy = tmp_path / "catalog.yaml"
     copy.write_bytes(bundled.read_bytes())
     catalog_io.shipped_entry_path(copy).write_bytes(catalog_io.shipped_entry_path(bundled).read_bytes())
-    parsed: list[str] = []
-    real = catalog_io.parse_catalog_bytes
-    monkeypatch.setattr(catalog_io, "parse_catalog_bytes", lambda raw, label: parsed.append(label) or real(raw, label))
     catalog_io.load_file(copy)
     assert parsed == [str(copy)]
