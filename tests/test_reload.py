@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -104,12 +105,19 @@ def test_many_threads_query_while_the_files_change(tmp_path: Path) -> None:
             failures.append(exc)
 
     threads = [threading.Thread(target=query, args=(mine,)) for mine in seen]
+
+    def wait_until(done: Callable[[], bool]) -> None:  # a loaded machine may starve a thread for a while
+        deadline = time.monotonic() + 30
+        while not done() and not failures and time.monotonic() < deadline:
+            time.sleep(0.01)
+
     for t in threads:
         t.start()
+    wait_until(lambda: all(seen))  # every thread has answered once before the files change
     for price in prices[1:]:
         time.sleep(0.05)
         write(path, layer(price).replace("value: 1250", "value: 1250, votes: -1") if price == 0.25 else layer(price))
-    time.sleep(0.1)
+    wait_until(lambda: all(mine[-1] == 0.125 for mine in seen))  # and each has seen the last data
     stop.set()
     for t in threads:
         t.join()

@@ -11,17 +11,20 @@ import math
 import random
 import sys
 import threading
+import types
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from advisor import load_catalog, recommend
+from advisor import router as router_module
 from advisor.catalog import Catalog
 from advisor.endpoints import api_names, endpoint
 from advisor.errors import AdvisorError, UnknownMetricError, UnknownModelError
 from advisor.mix import cheapest_mix, cheapest_mix_naive, recommend_mix, upper_hull
-from advisor.router import Route, Router
+from advisor.router import Fallbacks, Route, Router, _Queries
 from advisor.schema import Benchmark, LongContextTier, Model, PricePeriod, Score, Source
 from advisor.workload import Workload
 
@@ -753,3 +756,79 @@ def test_bad_numbers_raise_on_a_warm_router_too(call, name: str) -> None:  # typ
             ask.not_worse_than("mid", **size)
     with pytest.raises(AdvisorError, match=name):
         call(router)
+
+
+# --- the queries compiled for a router's size edges --------------------------------------------
+
+
+def _outcome(ask: Any, *args: object, **kw: object) -> object:
+    try:
+        return _key(ask(*args, **kw))
+    except AdvisorError as e:
+        return ("error", str(e))
+
+
+def test_compiled_queries_answer_as_the_generic_ones(bundled: Catalog) -> None:
+    """A router's queries are compiled for its size edges (comparisons with the edges as constants
+    in place of a bisect over them). On the bundled catalog they answer as the generic queries of
+    ``_Queries`` do, for totals at, just below and just above every edge, prompts around every
+    tier threshold (a threshold between prompt and total reads the exact bucket), fractional,
+    Decimal and numpy counts, and bad counts (every size made here from the router's own edges)."""
+    router = Router(bundled.as_of(TODAY), metrics=["arena-text", "arena-text/coding"])
+    assert type(router) is not Router and isinstance(router, Router)
+    edges, thresholds = router._edges, router.size_limits[0]
+    sizes: list[tuple[object, object]] = [(None, None), (0, 0), (5, None), (None, 5)]
+    for e in edges[:-1]:
+        for t in (e - 1, e, e + 1):
+            sizes += [(t, 0), (t - 1_000, 1_000), (t - 0.5, 0.5)]
+    for th in thresholds:
+        sizes += [(th - 10, 20), (th, 1), (th + 0.5, 0), (th + 1, 4_000), (decimal.Decimal(th) + 1, 0)]
+        sizes += [(np.int64(th - 10), np.int64(20)), (float(th), 4_000.0)]
+    for k, e in enumerate(edges):  # a request in slot k whose prompt is the whole total
+        assert router._hi[k] == router._exact(e, e), k
+        assert router._floor[k] == max([x + 1 for x in thresholds if x < e], default=0), k
+    top = edges[-1]
+    sizes += [(top - 5, 5), (top, 1), (10**30, 0), (-1, 5), (5, -1), (math.nan, 1), (1, math.inf), ("5", 1)]
+    fb = router.fallbacks(2)
+    queries = [("cheapest", 1250.0), ("cheapest", 1400), ("best_within", 2.0), ("not_worse_than", "gpt-4o")]
+    checked = 0
+    for ask, (kind, x), metric, (i, o) in itertools.product((router, fb), queries, router.metrics, sizes):
+        compiled, generic = getattr(ask, kind), types.MethodType(getattr(_Queries, kind), ask)
+        for _ in range(2):  # the first call may fill the slot: the second reads it
+            want = _outcome(generic, x, metric=metric, input_tokens=i, output_tokens=o)
+            assert _outcome(compiled, x, metric=metric, input_tokens=i, output_tokens=o) == want, (kind, x, i, o)
+        checked += 1
+    assert checked == 2 * len(queries) * 2 * len(sizes)
+
+
+def _one_model_catalog(window: int) -> Catalog:
+    """Made here: one model whose context window sets the router's size edges."""
+    return Catalog(
+        models=(_model("only", "A", (1.0, 1.0), {"overall": (1200, 5)}, context=window),),
+        benchmarks={"arena-text": Benchmark(name="Arena", scale="Elo", elo_scale=400)},
+        sources={"s": Source(title="made by tests/test_router.py")},
+    ).as_of(DAY)
+
+
+def test_queries_are_compiled_once_per_edge_set_and_subclasses_keep_theirs() -> None:
+    view = small_catalog()
+    a, b = Router(view), Router(view)
+    assert type(a) is type(b) and type(a).__name__ == "Router" and type(a).__mro__[1] is Router
+    assert type(a.fallbacks(2)) is type(b.fallbacks(3)) and isinstance(a.fallbacks(2), Fallbacks)
+    assert type(a).cheapest.__doc__ == _Queries.cheapest.__doc__
+    assert type(a).cheapest.__code__.co_filename.startswith("<advisor.router: cheapest")
+
+    class Mine(Router):
+        __slots__ = ()
+
+    mine = Mine(view)
+    assert type(mine) is Mine and Mine.cheapest is _Queries.cheapest  # a subclass keeps its queries
+    assert _key(mine.cheapest(1250, input_tokens=7_000, output_tokens=1_001)) == _key(
+        a.cheapest(1250, input_tokens=7_000, output_tokens=1_001)
+    )
+    # one compiled class per edge set, the last few kept
+    for w in range(router_module._SPECIALIZED_KEEP + 5):
+        small = Router(_one_model_catalog(10_000 + w))
+        assert small.cheapest(1200, input_tokens=5_000, output_tokens=5_000 + w).id == "only"  # type: ignore[union-attr]
+        assert small.cheapest(1200, input_tokens=5_000, output_tokens=5_001 + w) is None
+    assert len(router_module._specialized_cache) <= router_module._SPECIALIZED_KEEP
