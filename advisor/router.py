@@ -1156,33 +1156,35 @@ _QUERY_PARTS = {  # name: (first argument, slots, kind, answer from the slot's t
     "best_within": ("max_cost", "_b", "_BUDGET", "keys[0][_br(keys, max_cost)]"),
     "not_worse_than": ("target", "_u", "_TARGET", "keys[target]"),
 }
-_specialized_cache: dict[tuple[Any, ...], Any] = {}  # edges: methods; (class, *edges): class
+# One entry per edge set (the tier thresholds and the context windows): the compiled queries, and the
+# Router and Fallbacks subclasses made from them.
+_specialized_cache: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[dict[str, Any], dict[type, type]]] = {}
 _specialized_lock = threading.Lock()
-_SPECIALIZED_KEEP = 24  # entries kept: a service reloads one catalog, tests build many
+_SPECIALIZED_KEEP = 16  # edge sets kept: a service reloads one catalog, tests build many
 
 
-def _slot_tree(edges: list[int], floor: list[int], ctx: list[int], off: int, nc: int) -> list[str]:
+def _slot_tree(edges: list[int], floor: list[int], buckets: list[int], off: int, nc: int) -> list[str]:
     """Source lines that set ``keys`` to the table of slot ``k = bisect_left(edges, t)`` by nested
     comparisons of ``t`` with the edges, or to None where the fast path does not apply.
 
     A leaf checks the prompt as the generic query does (``floor[k] <= input_tokens <= t``); a prompt
     below the floor (a tier threshold between prompt and total) reads the exact bucket's slot, whose
-    context index ``ctx[k]`` is fixed within the leaf. Only the last leaf compares with the sentinel
-    edge (an int too large for the interpreter's fast int comparison); beyond it (and for NaN, which
-    fails every comparison and so reaches that leaf) ``keys`` is None: the answer then raises a
-    TypeError, which sends the query to the checked path.
+    context index (``buckets[k] % nc``, from the router's ``_hi``) is fixed within the leaf. Only the
+    last leaf compares with the sentinel edge (an int too large for the interpreter's fast int
+    comparison); beyond it (and for NaN, which fails every comparison and so reaches that leaf)
+    ``keys`` is None: the answer then raises a TypeError, which sends the query to the checked path.
     """
     last = len(edges) - 1
 
     def leaf(k: int, pad: str) -> list[str]:
-        fits = f"0 <= input_tokens <= t{'' if k < last else f' <= {edges[last]}'}"
+        total = "t" if k < last else f"t <= {edges[last]}"
         if floor[k] == 0:
-            return [f"{pad}keys = tabs[{k}] if {fits} else None"]
+            return [f"{pad}keys = tabs[{k}] if 0 <= input_tokens <= {total} else None"]
         return [
-            f"{pad}if {floor[k]} <= input_tokens <= t{'' if k < last else f' <= {edges[last]}'}:",
+            f"{pad}if {floor[k]} <= input_tokens <= {total}:",
             f"{pad}    keys = tabs[{k}]",
-            f"{pad}elif {fits}:",
-            f"{pad}    keys = tabs[{off + ctx[k]} + _bl(_thresholds, input_tokens) * {nc}]",
+            f"{pad}elif 0 <= input_tokens <= {total}:",
+            f"{pad}    keys = tabs[{off + buckets[k] % nc} + _bl(_thresholds, input_tokens) * {nc}]",
             f"{pad}else:",
             f"{pad}    keys = None",
         ]
@@ -1203,28 +1205,28 @@ def _specialized(cls: type, router: Router) -> type:
     Compiled once per edge set (the last few are kept), so rebuilding a router for the same
     catalog, as a reload does, compiles nothing.
     """
-    edges = (tuple(router._edges), tuple(router._thresholds), tuple(router._context))
+    key = (tuple(router._thresholds), tuple(router._context))  # the edges are made from these
     with _specialized_lock:
-        got = _specialized_cache.get((cls, *edges))
-        if got is None:
-            methods = _specialized_cache.get(edges)
-            if methods is None:
-                methods = _specialized_cache[edges] = _compile_queries(router)
-            body = {"__slots__": (), "__module__": cls.__module__, "__qualname__": cls.__qualname__, **methods}
-            got = _specialized_cache[(cls, *edges)] = type(cls.__name__, (cls,), body)
+        entry = _specialized_cache.get(key)
+        if entry is None:
+            entry = _specialized_cache[key] = (_compile_queries(router), {})
             while len(_specialized_cache) > _SPECIALIZED_KEEP:
                 del _specialized_cache[next(iter(_specialized_cache))]
+        methods, classes = entry
+        got = classes.get(cls)
+        if got is None:
+            body = {"__slots__": (), "__module__": cls.__module__, "__qualname__": cls.__qualname__, **methods}
+            got = classes[cls] = type(cls.__name__, (cls,), body)
     return got
 
 
 def _compile_queries(router: Router) -> dict[str, Any]:
     """The three hot queries for ``router``'s size edges (see ``_SPECIALIZED``)."""
     off = len(router._edges) + 1
-    ctx = [bisect.bisect_left(router._context, e) for e in router._edges]
+    find = "\n".join(_slot_tree(router._edges, router._floor, router._hi, off, router._nc))
     namespace: dict[str, Any] = {"_bl": _bl, "_br": _br, "_thresholds": list(router._thresholds)}
     namespace.update(_BAR=_BAR, _BUDGET=_BUDGET, _TARGET=_TARGET)
     methods: dict[str, Any] = {}
-    find = "\n".join(_slot_tree(router._edges, router._floor, ctx, off, router._nc))
     for name, (first, tables, kind, answer) in _QUERY_PARTS.items():
         src = _SPECIALIZED.format(name=name, first=first, tables=tables, kind=kind, answer=answer, find=find)
         exec(compile(src, f"<advisor.router: {name} for {off - 1} size edges>", "exec"), namespace)

@@ -9,8 +9,9 @@ a generated catalog of 20,000 models whose price and quality are correlated so t
 is large. The bundled router is measured with three mixes of the metric each query names: the
 default metric only; the default benchmark's task metrics (what ``task=`` maps to); and all of
 its metrics. The more metrics a run spreads over, the more of the router's tables it reads, and
-the less of them the CPU caches hold (the baseline's list of 11 floats always fits). Also: building the router for the bundled catalog with all metrics (goal < 100 ms), and
-a reload check when nothing changed (``RouterSource.get``, goal <= 20x the bisect).
+the less of them the CPU caches hold (the baseline's list of 11 floats always fits). Also:
+building the router for the bundled catalog with all metrics (goal < 100 ms), and a reload check
+when nothing changed (``RouterSource.get``, goal <= 20x the bisect).
 
 Each timed run starts after a ``gc.collect()``, which walks every object of the process and so
 leaves the router's tables out of the CPU caches: the goals are judged on these figures, which is
@@ -275,8 +276,10 @@ def main() -> None:
     plain_rows.append([f"generated, {n:,} models", *p2])
     fb_rows.append([f"generated, {n:,} models", *f2])
     notes.append(f"generated router: {note2}")
-    head = ["router and query mix", "frontier size", "bisect_left (baseline)", "cheapest", "best_within"]
-    head.append("not_worse_than")
+    head = [
+        *("router and query mix", "frontier size", "bisect_left (baseline)"),
+        *("cheapest", "best_within", "not_worse_than"),
+    ]
     print("Queries with token counts and a metric (goal <= 5x):")
     print(markdown([*head, "goal <= 5x"], plain_rows))
     print("\nThe same with 3 fallbacks (goal <= 10x):")
